@@ -11,7 +11,6 @@ let addon: RawAddon | undefined;
 /** The raw addon for this JS environment (each worker thread loads its own instance). */
 export function loadAddon(): RawAddon {
   if (addon) return addon;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
   const root = path.join(__dirname, '..');
   try {
