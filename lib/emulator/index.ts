@@ -1,0 +1,263 @@
+/**
+ * The local TIM emulator: one TCP port serving native clients (docs/emulator-protocol.md) and the
+ * REST API (HTTP), backed by SQLite.
+ *
+ * ```ts
+ * const emu = await startEmulator({ port: 0, log: () => {} });
+ * process.env.TIM_EMULATOR_HOST = emu.address;
+ * const sig = emu.genUserSig('alice');
+ * // ...
+ * await emu.close();
+ * ```
+ * @packageDocumentation
+ */
+import { EventEmitter } from 'events';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'http';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'net';
+import { genUserSig as genSig } from '../usersig';
+import type { EmulatorConfig, EmulatorContext } from './context';
+import { openDatabase } from './db';
+import { routeConnection } from './listener';
+import { PresenceHub } from './presence';
+import { createRestHandler } from './rest';
+import { Session, type RequestLogEntry } from './session';
+import { SqliteProfileStore } from './store';
+
+export type { RequestLogEntry } from './session';
+export type { EmulatorContext, EmulatorConfig, ProfileStore, Presence, StoredProfile, ProfilePatch, UserStatus } from './context';
+
+/** The emulator's default port. */
+export const DEFAULT_EMULATOR_PORT = 9400;
+
+/** The emulator's default SDKAppID. */
+export const DEFAULT_EMULATOR_SDK_APP_ID = 1400000000;
+
+/**
+ * The emulator's default secret key: public, fixed, for development only. Anyone can sign a
+ * UserSig with it, so an emulator that must refuse strangers needs its own `secretKey`.
+ */
+export const DEV_SECRET_KEY = 'tim-native-emulator-development-key-not-a-secret';
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** Interface to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** Port to listen on (default 9400); 0 picks any free port. */
+  port?: number;
+  /** The SDKAppID clients and UserSigs must use (default 1400000000). */
+  sdkAppId?: number;
+  /** The key UserSigs are verified against (default {@link DEV_SECRET_KEY}). */
+  secretKey?: string;
+  /**
+   * SQLite file for accounts and profiles, created when missing and kept across restarts
+   * (default `':memory:'`: nothing is kept).
+   */
+  dataFile?: string;
+  /** App admins allowed to call the REST API (default `['administrator']`). */
+  admins?: string[];
+  /** REST calls per second allowed per API (default 200); `false` disables the limit. */
+  restRateLimit?: number | false;
+  /**
+   * Where the start-up lines go (the address, and the development key when it is in use).
+   * Default: standard error. Pass `() => {}` for silence.
+   */
+  log?: (line: string) => void;
+}
+
+/** A running emulator. Emits `request` with a {@link RequestLogEntry} for every request handled. */
+export interface Emulator extends EventEmitter {
+  /** `host:port` (IPv6 hosts in brackets): the value for `TIM_EMULATOR_HOST`. */
+  readonly address: string;
+  /** The interface listened on, as given. */
+  readonly host: string;
+  /** The port listened on (the one picked when `port` was 0). */
+  readonly port: number;
+  /** The SDKAppID clients and UserSigs must use. */
+  readonly sdkAppId: number;
+  /** The key UserSigs are verified against. */
+  readonly secretKey: string;
+  /** Signs a UserSig for `userId` with the emulator's key (default lifetime 180 days). */
+  genUserSig(userId: string, expireSeconds?: number): string;
+  /** Disconnects every client, stops listening and closes the database. Idempotent. */
+  close(): Promise<void>;
+  on(event: 'request', listener: (entry: RequestLogEntry) => void): this;
+  once(event: 'request', listener: (entry: RequestLogEntry) => void): this;
+  off(event: 'request', listener: (entry: RequestLogEntry) => void): this;
+}
+
+function validateOptions(o: EmulatorOptions): void {
+  if (o.host !== undefined && (typeof o.host !== 'string' || o.host.length === 0)) {
+    throw new TypeError('host must be a non-empty string');
+  }
+  if (o.dataFile !== undefined && typeof o.dataFile !== 'string') {
+    throw new TypeError('dataFile must be a path string');
+  }
+  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)) {
+    throw new TypeError(`port must be an integer from 0 to 65535, got ${String(o.port)}`);
+  }
+  if (o.sdkAppId !== undefined && (!Number.isSafeInteger(o.sdkAppId) || o.sdkAppId <= 0)) {
+    throw new TypeError(`sdkAppId must be a positive integer, got ${String(o.sdkAppId)}`);
+  }
+  if (o.secretKey !== undefined && (typeof o.secretKey !== 'string' || o.secretKey.length === 0)) {
+    throw new TypeError('secretKey must be a non-empty string');
+  }
+  if (o.admins !== undefined && (!Array.isArray(o.admins) || o.admins.some((a) => typeof a !== 'string' || !a))) {
+    throw new TypeError('admins must be an array of user ids');
+  }
+  const rate = o.restRateLimit;
+  if (rate !== undefined && rate !== false && (typeof rate !== 'number' || !(rate > 0))) {
+    throw new TypeError('restRateLimit must be a positive number or false');
+  }
+}
+
+class EmulatorServer extends EventEmitter implements Emulator {
+  private readonly sockets = new Set<Socket>();
+  private readonly netServer: Server;
+  private bound: { host: string; port: number } | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: EmulatorContext,
+    presence: PresenceHub,
+    restHandler: RequestListener,
+  ) {
+    super();
+    const report = (entry: RequestLogEntry): void => {
+      this.emit('request', entry);
+    };
+    const httpServer = createHttpServer((req, res) => handleHttp(req, res, restHandler, report));
+    const { config, store } = ctx;
+    this.netServer = createNetServer((socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => undefined);
+      routeConnection(socket, {
+        http: httpServer,
+        native: (s, rest) => new Session(s, { config, store, presence, onRequest: report }).receive(rest),
+      });
+    });
+  }
+
+  get host(): string {
+    return this.bound!.host;
+  }
+
+  get port(): number {
+    return this.bound!.port;
+  }
+
+  get address(): string {
+    const { host, port } = this.bound!;
+    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  }
+
+  get sdkAppId(): number {
+    return this.ctx.config.sdkAppId;
+  }
+
+  get secretKey(): string {
+    return this.ctx.config.secretKey;
+  }
+
+  genUserSig(userId: string, expireSeconds?: number): string {
+    return genSig({
+      sdkAppId: this.ctx.config.sdkAppId,
+      secretKey: this.ctx.config.secretKey,
+      userId,
+      ...(expireSeconds !== undefined ? { expireSeconds } : {}),
+    });
+  }
+
+  /** Starts listening; rejects when the address is taken. */
+  listen(host: string, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.netServer.once('error', reject);
+      this.netServer.listen(port, host, () => {
+        this.netServer.removeListener('error', reject);
+        this.bound = { host, port: (this.netServer.address() as AddressInfo).port };
+        resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => {
+      if (this.netServer.listening) this.netServer.close(() => resolve());
+      else resolve();
+    });
+    const disconnected = [...this.sockets].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          socket.once('close', () => resolve());
+          socket.destroy();
+        }),
+    );
+    await Promise.all([stopped, ...disconnected]);
+    this.ctx.db.close();
+  }
+}
+
+/**
+ * Starts an emulator and resolves once it listens. Rejects (with nothing left open) when the port
+ * is taken or the data file cannot be opened.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  validateOptions(options);
+  const config: EmulatorConfig = {
+    sdkAppId: options.sdkAppId ?? DEFAULT_EMULATOR_SDK_APP_ID,
+    secretKey: options.secretKey ?? DEV_SECRET_KEY,
+    admins: options.admins ?? ['administrator'],
+    restRateLimit: options.restRateLimit ?? 200,
+  };
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const db = openDatabase(options.dataFile ?? ':memory:');
+  let emulator: EmulatorServer;
+  try {
+    const store = new SqliteProfileStore(db);
+    const presence = new PresenceHub(store);
+    const ctx: EmulatorContext = { config, db, store, presence };
+    emulator = new EmulatorServer(ctx, presence, createRestHandler(ctx));
+    await emulator.listen(options.host ?? '127.0.0.1', options.port ?? DEFAULT_EMULATOR_PORT);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  log(`tim-native emulator listening on ${emulator.address} (SDKAppID ${config.sdkAppId})`);
+  if (config.secretKey === DEV_SECRET_KEY) log(`development secret key: ${DEV_SECRET_KEY}`);
+  return emulator;
+}
+
+function handleHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: RequestListener,
+  report: (entry: RequestLogEntry) => void,
+): void {
+  const started = process.hrtime.bigint();
+  res.on('finish', () => {
+    report({
+      transport: 'http',
+      remote: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`,
+      // The query string carries the admin UserSig: log the path only.
+      op: `${req.method ?? '?'} ${(req.url ?? '').split('?')[0]}`,
+      code: res.statusCode,
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+    });
+  });
+  try {
+    handler(req, res);
+  } catch (err) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.statusCode = 500;
+    res.setHeader('content-type', 'text/plain');
+    res.end(`emulator error: ${(err as Error).message}\n`);
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * One native-client connection: handshake, requests, responses and pushes
+ * (docs/emulator-protocol.md).
+ * @packageDocumentation
+ */
+import type { Socket } from 'net';
+import { UserSigError, verifyUserSig } from '../usersig';
+import { Code, RequestError } from './codes';
+import type { EmulatorConfig, ProfileStore } from './context';
+import type { PresenceClient, PresenceHub } from './presence';
+import { pushFrame } from './presence';
+import {
+  encodeFrame,
+  FrameDecoder,
+  FrameTooLargeError,
+  FrameType,
+  Op,
+  OP_NAMES,
+  PROTOCOL_VERSION,
+  PushEvent,
+  type Frame,
+  type RequestFrame,
+} from './protocol';
+import {
+  isValidUserId,
+  MAX_STATUS_IDS,
+  MAX_SUBSCRIBE_IDS,
+  parseGetProfiles,
+  parseIdList,
+  parseModifyProfile,
+  parseSetStatus,
+  parseUnsubscribe,
+} from './requests';
+import { profileJson, statusJson } from './tim-json';
+
+/** One line of the emulator's request log. UserSigs and payloads are never included. */
+export interface RequestLogEntry {
+  /** `protocol` for native clients, `http` for the REST API. */
+  transport: 'protocol' | 'http';
+  /** The peer's address (`ip:port`). */
+  remote: string;
+  /** The operation: a protocol op name (`LOGIN`, `GET_STATUS`...) or `METHOD /path` for HTTP. */
+  op: string;
+  /** The connection's user (protocol): logged in after the request, or before it (LOGOUT). */
+  userId?: string;
+  /** The TIM result code (protocol) or the HTTP status (http). */
+  code: number;
+  /** Time spent handling the request, in milliseconds. */
+  durationMs: number;
+}
+
+/** What a session needs from its emulator. */
+export interface SessionDeps {
+  config: EmulatorConfig;
+  store: ProfileStore;
+  presence: PresenceHub;
+  /** Called once per handled request. */
+  onRequest(entry: RequestLogEntry): void;
+}
+
+interface Result {
+  code: number;
+  desc: string;
+  json: string;
+  /** Runs after the RESPONSE was written (pushes that follow the change). */
+  after?: () => void;
+}
+
+const ok = (json = '', after?: () => void): Result => ({ code: Code.OK, desc: '', json, ...(after ? { after } : {}) });
+
+/** Longest single timer delay Node accepts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A native client's connection, from the bytes after the preface until it closes. */
+export class Session implements PresenceClient {
+  private readonly decoder = new FrameDecoder();
+  private readonly remote: string;
+  private helloAppId: bigint | undefined;
+  private sigTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly deps: SessionDeps,
+  ) {
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    // A response and the pushes after it are separate writes: never hold one back for an ACK.
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('close', () => this.closed());
+    socket.on('error', () => undefined);
+  }
+
+  /** Handles bytes that arrived with the preface, before this session existed. */
+  receive(chunk: Buffer): void {
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch {
+      this.socket.destroy();
+      return;
+    }
+    for (const frame of frames) {
+      if (this.socket.destroyed) return;
+      this.handleFrame(frame);
+    }
+  }
+
+  send(frame: Buffer): void {
+    if (!this.socket.destroyed && this.socket.writable) this.socket.write(frame);
+  }
+
+  loginEnded(): void {
+    this.clearSigTimer();
+  }
+
+  private get userId(): string | undefined {
+    return this.deps.presence.userOf(this);
+  }
+
+  private handleFrame(frame: Frame): void {
+    if (frame.type === FrameType.Hello && this.helloAppId === undefined) {
+      this.hello(frame.version, frame.sdkAppId);
+    } else if (frame.type === FrameType.Request && this.helloAppId !== undefined) {
+      this.request(frame);
+    } else {
+      this.socket.destroy();
+    }
+  }
+
+  private hello(version: number, sdkAppId: bigint): void {
+    if (version !== PROTOCOL_VERSION) {
+      this.send(encodeFrame({ type: FrameType.Refused, code: Code.INVALID_PARAMS, desc: 'unsupported protocol version' }));
+      this.socket.end();
+      return;
+    }
+    this.helloAppId = sdkAppId;
+    this.send(encodeFrame({ type: FrameType.Welcome, version: PROTOCOL_VERSION, serverTimeMs: BigInt(Date.now()) }));
+  }
+
+  private request(req: RequestFrame): void {
+    const started = process.hrtime.bigint();
+    const userBefore = this.userId;
+    let result: Result;
+    try {
+      result = this.dispatch(req);
+    } catch (err) {
+      result =
+        err instanceof RequestError
+          ? { code: err.code, desc: err.message, json: '' }
+          : { code: Code.DATABASE_ERROR, desc: `emulator error: ${(err as Error).message}`, json: '' };
+    }
+    this.respond(req.id, result);
+    const userId = this.userId ?? userBefore;
+    this.deps.onRequest({
+      transport: 'protocol',
+      remote: this.remote,
+      op: OP_NAMES[req.op] ?? `OP_${req.op}`,
+      ...(userId !== undefined ? { userId } : {}),
+      code: result.code,
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+    });
+    result.after?.();
+  }
+
+  private respond(id: number, result: Result): void {
+    let frame: Buffer;
+    try {
+      frame = encodeFrame({ type: FrameType.Response, id, code: result.code, desc: result.desc, json: result.json });
+    } catch (err) {
+      if (!(err instanceof FrameTooLargeError)) throw err;
+      result.code = Code.PACKET_TOO_LARGE;
+      frame = encodeFrame({
+        type: FrameType.Response,
+        id,
+        code: Code.PACKET_TOO_LARGE,
+        desc: 'the answer would exceed the 1 MB frame limit',
+        json: '',
+      });
+    }
+    this.send(frame);
+  }
+
+  private dispatch(req: RequestFrame): Result {
+    switch (req.op) {
+      case Op.Login:
+        return this.login(req.a, req.b);
+      case Op.Logout:
+        return this.logout();
+      case Op.Ping:
+        return ok();
+      default:
+        break;
+    }
+    if (!OP_NAMES[req.op]) throw new RequestError(Code.INVALID_PARAMS, `unknown op ${req.op}`);
+    const userId = this.userId;
+    if (userId === undefined) throw new RequestError(Code.NOT_LOGGED_IN, 'not logged in');
+    return this.loggedInOp(req.op, req.a, userId);
+  }
+
+  private loggedInOp(op: number, a: string, userId: string): Result {
+    const { store, presence } = this.deps;
+    switch (op) {
+      case Op.GetProfiles:
+        return ok(JSON.stringify(store.getProfiles(parseGetProfiles(a)).map(profileJson)));
+      case Op.ModifyProfile: {
+        store.updateProfile(userId, parseModifyProfile(a, () => store.customKeys()));
+        return ok('', () => presence.profileChanged(userId));
+      }
+      case Op.GetStatus: {
+        const ids = parseIdList(a, MAX_STATUS_IDS);
+        return ok(JSON.stringify(ids.map((id) => statusJson(id, presence.status(id)))));
+      }
+      case Op.SetStatus: {
+        const custom = parseSetStatus(a);
+        return ok('', () => presence.setCustomStatus(this, custom));
+      }
+      case Op.Subscribe: {
+        const ids = parseIdList(a, MAX_SUBSCRIBE_IDS);
+        if (ids.includes(userId)) throw new RequestError(Code.INVALID_PARAMS, 'cannot subscribe to yourself');
+        presence.subscribe(this, ids);
+        return ok();
+      }
+      default: {
+        presence.unsubscribe(this, parseUnsubscribe(a));
+        return ok();
+      }
+    }
+  }
+
+  private login(userId: string, userSig: string): Result {
+    const { config, store, presence } = this.deps;
+    if (!isValidUserId(userId)) {
+      throw new RequestError(Code.INVALID_IDENTIFIER, 'user id must be printable ASCII of 1 to 32 bytes');
+    }
+    if (this.helloAppId !== BigInt(config.sdkAppId)) {
+      throw new RequestError(Code.SDKAPPID_MISMATCH, `this emulator serves SDKAppID ${config.sdkAppId}`);
+    }
+    let expiresAtMs: number;
+    try {
+      const sig = verifyUserSig(userSig, { sdkAppId: config.sdkAppId, secretKey: config.secretKey, userId });
+      expiresAtMs = (sig.time + sig.expire + 1) * 1000;
+    } catch (err) {
+      if (!(err instanceof UserSigError)) throw err;
+      throw new RequestError(err.code, err.message);
+    }
+    const current = this.userId;
+    if (current !== undefined) {
+      this.clearSigTimer();
+      if (current !== userId) presence.endLogin(this, 3);
+    }
+    if (current !== userId) {
+      store.ensureAccount(userId);
+      presence.login(this, userId);
+    }
+    this.armSigTimer(expiresAtMs);
+    return ok();
+  }
+
+  private logout(): Result {
+    this.clearSigTimer();
+    this.deps.presence.endLogin(this, 3);
+    return ok();
+  }
+
+  /** Ends the login with USER_SIG_EXPIRED once the sig has expired (`now > time + expire`). */
+  private armSigTimer(expiresAtMs: number): void {
+    const delay = expiresAtMs - Date.now();
+    this.sigTimer = setTimeout(
+      () => {
+        this.sigTimer = undefined;
+        if (Date.now() < expiresAtMs) {
+          this.armSigTimer(expiresAtMs);
+          return;
+        }
+        this.send(pushFrame(PushEvent.UserSigExpired, ''));
+        this.deps.presence.endLogin(this, 3);
+      },
+      Math.min(Math.max(delay, 0), MAX_TIMER_MS),
+    );
+    this.sigTimer.unref();
+  }
+
+  private clearSigTimer(): void {
+    if (this.sigTimer) clearTimeout(this.sigTimer);
+    this.sigTimer = undefined;
+  }
+
+  private closed(): void {
+    this.clearSigTimer();
+    this.deps.presence.endLogin(this, 2);
+  }
+}
