@@ -3,6 +3,7 @@
  * are rethrown with their cause, never swallowed.
  * @packageDocumentation
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import type { RawAddon } from './native';
 
@@ -25,14 +26,19 @@ export function loadAddon(): RawAddon {
   return addon;
 }
 
-/** Path of the standalone emulator library built beside the addon (for loading by path). */
+/**
+ * Path of the standalone emulator library built beside the addon, for loading by path like the
+ * vendor library. node-gyp and cmake-js put it in build/Release; older gyp make generators in
+ * build/Release/lib.target.
+ */
 export function emulatorLibraryPath(): string {
-  const root = path.join(__dirname, '..');
+  const release = path.join(__dirname, '..', 'build', 'Release');
   const file =
     process.platform === 'win32'
       ? 'tim_emulator.dll'
       : process.platform === 'darwin'
         ? 'libtim_emulator.dylib'
-        : path.join('lib.target', 'libtim_emulator.so');
-  return path.join(root, 'build', 'Release', file);
+        : 'libtim_emulator.so';
+  const candidates = [path.join(release, file), path.join(release, 'lib.target', file)];
+  return candidates.find((candidate) => fs.existsSync(candidate)) ?? candidates[0];
 }

@@ -1,0 +1,144 @@
+/**
+ * Child processes for lifecycle and vendor conformance tests.
+ *
+ * SAFETY: Tencent's libImSDK connects to public internet addresses when initialised. A process
+ * that loads it must run in an empty network namespace: `unshare -n <node> <script>`. This module
+ * is the only place that spawns such processes; `runChild` refuses to run a vendor child any other
+ * way. Nothing in the jest process ever loads the vendor library.
+ *
+ * Protocol: a child prints each result as one line `TIMNATIVE-RESULT <json>` on stdout; every other
+ * line is kept verbatim (so tests can also check what else the child printed, e.g. `TIM:` logs).
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as path from 'path';
+
+/** Prefix of a result line printed by a fixture. */
+export const RESULT_PREFIX = 'TIMNATIVE-RESULT ';
+
+/** What a child left behind. */
+export interface ChildRun {
+  /** Exit code, `null` when killed by a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Parsed result lines, in order. */
+  results: Array<Record<string, unknown>>;
+  /** stdout lines that are not result lines. */
+  otherStdout: string[];
+  stderr: string;
+  /** The child did not exit by itself within the time limit and was killed. */
+  timedOut: boolean;
+}
+
+/** Options of {@link runChild}. */
+export interface RunChildOptions {
+  /** Run under `unshare -n`. Forced to true for the vendor library. */
+  isolate?: boolean;
+  /** Extra environment (merged over process.env). */
+  env?: Record<string, string>;
+  /** Extra node flags, e.g. `--expose-gc`. */
+  nodeArgs?: string[];
+  /** Kill the child after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
+let unshareProbe: { ok: boolean; reason: string } | undefined;
+
+/** Whether `unshare -n` works here (needs root or user namespaces). Probed once. */
+export function unshareAvailable(): { ok: boolean; reason: string } {
+  if (unshareProbe) return unshareProbe;
+  const r = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8', timeout: 10_000 });
+  if (r.error) unshareProbe = { ok: false, reason: `unshare could not run: ${r.error.message}` };
+  else if (r.status !== 0) unshareProbe = { ok: false, reason: `\`unshare -n true\` exited ${r.status}: ${r.stderr.trim()}` };
+  else unshareProbe = { ok: true, reason: '' };
+  return unshareProbe;
+}
+
+/** `process.env.CI === 'true'`: missing prerequisites fail instead of skipping. */
+export function onCI(): boolean {
+  return process.env.CI === 'true';
+}
+
+/**
+ * Decides what a suite does when a prerequisite is missing: `'run'` when `problem` is undefined;
+ * otherwise `'fail'` on CI and `'skip'` locally, printing a visible message either way.
+ */
+export function skipOrFail(suite: string, problem: string | undefined): 'run' | 'skip' | 'fail' {
+  if (problem === undefined) return 'run';
+  if (onCI()) return 'fail';
+  // eslint-disable-next-line no-console
+  console.warn(`\n*** SKIPPED ${suite}: ${problem}\n*** (on CI, with CI=true, this fails instead)\n`);
+  return 'skip';
+}
+
+/** Absolute path of a fixture script in test/fixtures. */
+export function fixture(name: string): string {
+  return path.join(__dirname, '..', 'fixtures', name);
+}
+
+/**
+ * Runs `node <script> <args>` in a child (under `unshare -n` when `isolate`, always for the
+ * vendor library: pass `vendor: true`), collects its result lines and waits for it to exit by
+ * itself. A child still running after `timeoutMs` is killed and reported with `timedOut`.
+ */
+export function runChild(script: string, args: string[], options: RunChildOptions & { vendor: boolean }): Promise<ChildRun> {
+  const isolate = options.vendor || options.isolate === true;
+  const nodeArgv = [...(options.nodeArgs ?? []), script, ...args];
+  let command = process.execPath;
+  let argv = nodeArgv;
+  if (isolate) {
+    const probe = unshareAvailable();
+    if (!probe.ok) return Promise.reject(new Error(`refusing to run ${script} without a network namespace: ${probe.reason}`));
+    command = 'unshare';
+    argv = ['-n', process.execPath, ...nodeArgv];
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 60_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const results: Array<Record<string, unknown>> = [];
+      const otherStdout: string[] = [];
+      for (const line of stdout.split('\n')) {
+        if (line.startsWith(RESULT_PREFIX)) results.push(JSON.parse(line.slice(RESULT_PREFIX.length)) as Record<string, unknown>);
+        else if (line !== '') otherStdout.push(line);
+      }
+      resolve({ code, signal, results, otherStdout, stderr, timedOut });
+    });
+  });
+}
+
+/** The one result named `name` (fixtures print `{ name, ... }`), or a clear failure. */
+export function resultNamed(run: ChildRun, name: string): Record<string, unknown> {
+  const found = run.results.find((r) => r.name === name);
+  if (!found) {
+    throw new Error(
+      `the child printed no result "${name}" (exit ${run.code}${run.signal ? `, signal ${run.signal}` : ''}` +
+        `${run.timedOut ? ', timed out' : ''})\nresults: ${JSON.stringify(run.results.map((r) => r.name))}\nstderr:\n${run.stderr}`,
+    );
+  }
+  return found;
+}
+
+/** A short summary of a run for failure messages. */
+export function summarize(run: ChildRun): string {
+  return (
+    `exit ${run.code}, signal ${run.signal}, timedOut ${run.timedOut}\n` +
+    `stderr:\n${run.stderr.slice(-4000)}\nother stdout (${run.otherStdout.length} lines):\n` +
+    run.otherStdout.slice(0, 20).join('\n')
+  );
+}
