@@ -20,7 +20,7 @@ module.exports = tseslint.config(
       sourceType: 'commonjs',
       globals: {
         require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly',
-        __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
+        __dirname: 'readonly', __filename: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
         setImmediate: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', global: 'readonly',
         globalThis: 'readonly', URL: 'readonly', fetch: 'readonly', performance: 'readonly',
       },
