@@ -6,6 +6,8 @@
  * - The `kTIM*` JSON keys, the enums as runtime values and the error codes (`./constants`), and
  *   the JSON shapes as types (`./types`).
  * - UserSig generation and verification (`genUserSig`, `verifyUserSig`).
+ * - {@link startEmulator}: the local emulator (native protocol and REST API on one port).
+ * - {@link RestClient}: the typed admin REST API client.
  * @packageDocumentation
  */
 export { TIMClient } from './client';
@@ -17,7 +19,22 @@ export type { SdkDirs } from './config-dir';
 export { genUserSig, verifyUserSig, UserSigError, DEFAULT_USERSIG_EXPIRE_SECONDS } from './usersig';
 export type { GenUserSigOptions, VerifyUserSigOptions, UserSigFields } from './usersig';
 
-// ---- Added by the lead when those modules land (do not remove this marker) ----
-// export { startEmulator } from './emulator';
-// export { RestClient, RestError } from './rest';
-// ---- end ----
+export {
+  startEmulator,
+  DEFAULT_EMULATOR_PORT,
+  DEFAULT_EMULATOR_SDK_APP_ID,
+  DEV_SECRET_KEY,
+} from './emulator';
+export type { Emulator, EmulatorOptions, RequestLogEntry } from './emulator';
+export {
+  RestClient,
+  RestError,
+  REST_REGION_DOMAINS,
+  CommonCode,
+  GroupCode,
+  ProfileCode,
+  AccountCode,
+  OnlineCode,
+} from './rest';
+export type * from './rest/types';
+export type { RestClientOptions, RestGenericResponse, RestRegion } from './rest';

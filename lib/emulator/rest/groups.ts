@@ -1,0 +1,229 @@
+/**
+ * `group_open_http_svc`: create and destroy groups, add, remove and modify members, and the two
+ * member queries (`get_group_member_info`, `get_specified_group_member_info`). AVChatRoom groups
+ * have no member list here: the member calls answer 10007 for them, as the service does.
+ * @packageDocumentation
+ */
+import { randomInt } from 'crypto';
+import { REST_APIS } from '../../rest/apis';
+import { refuse } from '../../rest/errors';
+import type {
+  AddGroupMemberResult,
+  AppDefinedDataItem,
+  GroupMemberFilters,
+  GroupMemberInfo,
+  GroupMemberInfoField,
+  GroupType,
+} from '../../rest/types';
+import { GROUP_LIMITS, GroupCode } from '../../rest/validate/groups';
+import type { NewMember, StoredGroup, StoredMember } from '../group-store';
+import type { RestEnv } from './env';
+import { route, Route } from './env';
+
+/** Most members of each group type (MaxMemberCount may only lower it); 0: no member list. */
+const TYPE_MAX_MEMBERS: Readonly<Record<GroupType, number>> = {
+  Private: 200,
+  Work: 200,
+  Public: 2000,
+  ChatRoom: 6000,
+  Meeting: 6000,
+  AVChatRoom: 0,
+  Community: 100000,
+};
+
+/** The character after `@TGS#` in server-made ids, by type. */
+const ID_TYPE_CHAR: Readonly<Record<GroupType, string>> = {
+  Private: '1',
+  Work: '1',
+  Public: '2',
+  ChatRoom: '3',
+  Meeting: '3',
+  AVChatRoom: 'a',
+  Community: '_@TGS#c',
+};
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** Fields returned when `MemberInfoFilter` is absent: all but OnlineStatus. */
+const DEFAULT_FIELDS: ReadonlySet<GroupMemberInfoField> = new Set<GroupMemberInfoField>([
+  'Role',
+  'JoinTime',
+  'MsgSeq',
+  'MsgFlag',
+  'LastSendMsgTime',
+  'MuteUntil',
+  'NameCard',
+]);
+
+function newGroupId(env: RestEnv, type: GroupType): string {
+  for (;;) {
+    let id = `@TGS#${ID_TYPE_CHAR[type]}`;
+    const length = type === 'Community' ? 10 : 8;
+    for (let i = 0; i < length; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+    if (!env.groups.getGroup(id)) return id;
+  }
+}
+
+/** The group, or 10010; 10007 for an AVChatRoom unless `allowAv`. */
+function loadGroup(env: RestEnv, groupId: string, allowAv = false): StoredGroup {
+  const g = env.groups.getGroup(groupId);
+  if (!g) refuse(GroupCode.NoSuchGroup, `group ${groupId} does not exist`);
+  if (g.type === 'AVChatRoom' && !allowAv) refuse(GroupCode.NoPermission, 'AVChatRoom groups do not support this call');
+  return g;
+}
+
+function requireAccounts(env: RestEnv, accounts: Iterable<string>): void {
+  for (const a of accounts) {
+    if (!env.ctx.store.hasAccount(a)) refuse(GroupCode.NoSuchUser, `account ${a} does not exist; import it first`);
+  }
+}
+
+/** Refuses custom data that would bring the app past its member custom keys. */
+function checkMemberKeys(env: RestEnv, items: readonly AppDefinedDataItem[]): void {
+  const known = new Set(env.groups.memberKeys());
+  const fresh = new Set(items.map((i) => i.Key).filter((k) => !known.has(k)));
+  if (known.size + fresh.size > GROUP_LIMITS.memberKeys) {
+    refuse(GroupCode.BadParameter, `at most ${GROUP_LIMITS.memberKeys} member custom keys per app`);
+  }
+}
+
+/**
+ * Renders members as the member queries answer them, applying the three filters. Fields are
+ * added in name order, as the service lists them in its samples.
+ */
+function renderMembers(env: RestEnv, groupId: string, members: StoredMember[], f: GroupMemberFilters): GroupMemberInfo[] {
+  const roles = f.MemberRoleFilter && new Set(f.MemberRoleFilter);
+  const shown = roles ? members.filter((m) => roles.has(m.role)) : members;
+  const fields = f.MemberInfoFilter ? new Set(f.MemberInfoFilter) : DEFAULT_FIELDS;
+  const keys = f.AppDefinedDataFilter_GroupMember ?? env.groups.memberKeys();
+  const data = keys.length > 0 ? env.groups.memberData(groupId, shown.map((m) => m.account)) : new Map<string, Map<string, string>>();
+  const now = env.now();
+  return shown.map((m) => {
+    const own = data.get(m.account);
+    const info: GroupMemberInfo = {
+      AppMemberDefinedData: keys.map((Key) => ({ Key, Value: own?.get(Key) ?? '' })),
+    } as GroupMemberInfo;
+    if (fields.has('JoinTime')) info.JoinTime = m.joinTime;
+    if (fields.has('LastSendMsgTime')) info.LastSendMsgTime = m.lastSendMsgTime;
+    info.Member_Account = m.account;
+    if (fields.has('MsgFlag')) info.MsgFlag = m.msgFlag;
+    if (fields.has('MsgSeq')) info.MsgSeq = m.msgSeq;
+    if (fields.has('MuteUntil')) info.MuteUntil = m.muteUntil > now ? m.muteUntil : 0;
+    if (fields.has('NameCard')) info.NameCard = m.nameCard;
+    if (fields.has('OnlineStatus')) info.OnlineStatus = env.ctx.presence.isOnline(m.account) ? 'Online' : 'Offline';
+    if (fields.has('Role')) info.Role = m.role;
+    return info;
+  });
+}
+
+/** The group routes. */
+export const groupRoutes: Route[] = [
+  route(REST_APIS.createGroup, (env, req) => {
+    const typeMax = TYPE_MAX_MEMBERS[req.Type];
+    if (req.MaxMemberCount !== undefined && typeMax > 0 && req.MaxMemberCount > typeMax) {
+      refuse(GroupCode.BadParameter, `MaxMemberCount of a ${req.Type} group is at most ${typeMax}`);
+    }
+    if (req.GroupId !== undefined && env.groups.getGroup(req.GroupId)) {
+      refuse(GroupCode.GroupIdInUse, `group id ${req.GroupId} is in use`);
+    }
+    const owner = req.Owner_Account ?? '';
+    const initial = new Map((req.MemberList ?? []).filter((m) => m.Member_Account !== owner).map((m) => [m.Member_Account, m]));
+    requireAccounts(env, owner ? [owner, ...initial.keys()] : initial.keys());
+    const max = req.MaxMemberCount ?? typeMax;
+    const av = req.Type === 'AVChatRoom';
+    if (!av && initial.size + (owner ? 1 : 0) > max) refuse(GroupCode.GroupFull, `more than ${max} members`);
+    const data = [...initial.values()].flatMap((m) => m.AppMemberDefinedData ?? []);
+    checkMemberKeys(env, data);
+    const now = env.now();
+    const group: StoredGroup = {
+      groupId: req.GroupId ?? newGroupId(env, req.Type),
+      type: req.Type,
+      name: req.Name,
+      ownerAccount: owner,
+      introduction: req.Introduction ?? '',
+      notification: req.Notification ?? '',
+      faceUrl: req.FaceUrl ?? '',
+      maxMemberCount: max,
+      applyJoinOption: req.ApplyJoinOption ?? 'NeedPermission',
+      createTime: now,
+    };
+    const members: NewMember[] = [
+      ...(owner && !av ? [{ account: owner, role: 'Owner' as const, joinTime: now }] : []),
+      ...[...initial.values()].map((m) => ({ account: m.Member_Account, role: m.Role ?? 'Member', joinTime: now })),
+    ];
+    env.groups.transaction(() => {
+      env.groups.createGroup(group, req.AppDefinedData ?? [], members);
+      for (const m of initial.values()) {
+        if (m.AppMemberDefinedData) env.groups.setMemberData(group.groupId, m.Member_Account, m.AppMemberDefinedData);
+      }
+    });
+    return { GroupId: group.groupId };
+  }),
+
+  route(REST_APIS.addGroupMember, (env, req) => {
+    const g = loadGroup(env, req.GroupId);
+    const accounts = [...new Set(req.MemberList.map((m) => m.Member_Account))];
+    requireAccounts(env, accounts);
+    const MemberList: AddGroupMemberResult[] = accounts.map((a) => ({
+      Member_Account: a,
+      Result: env.groups.getMember(g.groupId, a) ? 2 : 1,
+    }));
+    const added = MemberList.filter((r) => r.Result === 1).map((r) => r.Member_Account);
+    if (env.groups.memberCount(g.groupId) + added.length > g.maxMemberCount) {
+      refuse(GroupCode.GroupFull, `group ${g.groupId} would pass its ${g.maxMemberCount} members`);
+    }
+    const now = env.now();
+    env.groups.addMembers(g.groupId, added.map((account) => ({ account, role: 'Member', joinTime: now })));
+    return { MemberList };
+  }),
+
+  route(REST_APIS.deleteGroupMember, (env, req) => {
+    const g = loadGroup(env, req.GroupId);
+    if (g.ownerAccount && req.MemberToDel_Account.includes(g.ownerAccount)) {
+      refuse(GroupCode.BadParameter, 'the owner cannot be removed from the group');
+    }
+    env.groups.removeMembers(g.groupId, req.MemberToDel_Account);
+    return {};
+  }),
+
+  route(REST_APIS.modifyGroupMemberInfo, (env, req) => {
+    const g = loadGroup(env, req.GroupId);
+    const m = env.groups.getMember(g.groupId, req.Member_Account);
+    if (!m) refuse(GroupCode.NoPermission, `${req.Member_Account} is not a member of ${g.groupId}`);
+    if (req.Role !== undefined && m.role === 'Owner') refuse(GroupCode.BadParameter, "the owner's role cannot change");
+    if (req.AppMemberDefinedData) checkMemberKeys(env, req.AppMemberDefinedData);
+    const muteUntil = req.MuteTime === undefined ? undefined : req.MuteTime === 0 ? 0 : env.now() + req.MuteTime;
+    env.groups.transaction(() => {
+      env.groups.updateMember(g.groupId, m.account, {
+        ...(req.Role !== undefined ? { role: req.Role } : {}),
+        ...(req.MsgFlag !== undefined ? { msgFlag: req.MsgFlag } : {}),
+        ...(req.NameCard !== undefined ? { nameCard: req.NameCard } : {}),
+        ...(muteUntil !== undefined ? { muteUntil } : {}),
+      });
+      if (req.AppMemberDefinedData) env.groups.setMemberData(g.groupId, m.account, req.AppMemberDefinedData);
+    });
+    return {};
+  }),
+
+  route(REST_APIS.destroyGroup, (env, req) => {
+    loadGroup(env, req.GroupId, true);
+    env.groups.destroyGroup(req.GroupId);
+    return {};
+  }),
+
+  route(REST_APIS.getGroupMemberInfo, (env, req) => {
+    const g = loadGroup(env, req.GroupId);
+    const all = env.groups.listMembers(g.groupId, 0);
+    const roles = req.MemberRoleFilter && new Set(req.MemberRoleFilter);
+    const matching = roles ? all.filter((m) => roles.has(m.role)) : all;
+    const offset = req.Offset ?? 0;
+    const page = req.Limit ? matching.slice(offset, offset + req.Limit) : matching.slice(offset);
+    return { MemberNum: all.length, MemberList: renderMembers(env, g.groupId, page, { ...req, MemberRoleFilter: undefined }) };
+  }),
+
+  route(REST_APIS.getSpecifiedGroupMemberInfo, (env, req) => {
+    const g = loadGroup(env, req.GroupId);
+    const members = env.groups.getMembers(g.groupId, req.Member_List_Account);
+    return { GroupId: g.groupId, MemberList: renderMembers(env, g.groupId, members, req) };
+  }),
+];

@@ -1,0 +1,389 @@
+/**
+ * The calls that set data up (accounts, profiles, groups and members) and the paged member query:
+ * documented fields, limits and codes, through RestClient and raw HTTP. Every refused call leaves
+ * the database exactly as it was.
+ */
+import { RestError, type RestClient } from '../lib/rest';
+import { expectFail, startHarness, type Harness } from './rest-harness';
+
+let h: Harness;
+let rest: RestClient;
+
+beforeAll(async () => {
+  h = await startHarness();
+  rest = h.client({ maxRetries: 0 });
+  await rest.multiAccountImport({ Accounts: ['owner', 'm1', 'm2', 'm3', 'm4', 'm5'] });
+});
+afterAll(() => h.close());
+
+/** The client refuses with `code` (before sending when the code is a validation code), raw HTTP too, nothing changes. */
+async function refused(service: string, command: string, body: unknown, code: number): Promise<void> {
+  const before = h.snapshot();
+  const err = await rest.call(service, command, body as Record<string, never>).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(RestError);
+  expect(err).toMatchObject({ code, service, command });
+  expectFail(await h.raw(`${service}/${command}`, JSON.stringify(body)), code);
+  expect(h.snapshot()).toBe(before);
+}
+
+describe('im_open_login_svc', () => {
+  test('account_import creates the account with its nick and face; importing again changes nothing', async () => {
+    await rest.accountImport({ UserID: 'imported', Nick: 'First', FaceUrl: 'http://face/1' });
+    expect(h.ctx.store.getProfile('imported')).toMatchObject({ nick: 'First', faceUrl: 'http://face/1' });
+    const before = h.snapshot();
+    await rest.accountImport({ UserID: 'imported', Nick: 'Second' });
+    expect(h.snapshot()).toBe(before);
+  });
+
+  test.each([
+    ['UserID missing', {}, 70402],
+    ['UserID empty', { UserID: '' }, 70402],
+    ['UserID longer than 32 bytes', { UserID: 'u'.repeat(33) }, 70402],
+    ['UserID not ASCII', { UserID: 'jürgen' }, 70402],
+    ['UserID not a string', { UserID: 12 }, 60015],
+    ['Nick longer than 500 bytes', { UserID: 'fine', Nick: 'n'.repeat(501) }, 70402],
+    ['FaceUrl not a string', { UserID: 'fine', FaceUrl: 1 }, 70402],
+  ])('account_import refuses %s', async (_n, body, code) => {
+    await refused('im_open_login_svc', 'account_import', body, code);
+  });
+
+  test('multiaccount_import lists invalid ids in FailAccounts and imports the rest', async () => {
+    const r = await rest.multiAccountImport({ Accounts: ['ok1', '', 'x'.repeat(33), 'ok2'] });
+    expect(r.FailAccounts).toEqual(['', 'x'.repeat(33)]);
+    expect(h.ctx.store.hasAccount('ok1') && h.ctx.store.hasAccount('ok2')).toBe(true);
+  });
+
+  test.each([
+    ['Accounts missing', {}, 70402],
+    ['Accounts empty', { Accounts: [] }, 70402],
+    ['more than 100 accounts', { Accounts: Array.from({ length: 101 }, (_, i) => `a${i}`) }, 70402],
+    ['an account not a string', { Accounts: ['a', null] }, 60015],
+  ])('multiaccount_import refuses %s', async (_n, body, code) => {
+    await refused('im_open_login_svc', 'multiaccount_import', body, code);
+  });
+});
+
+describe('profile', () => {
+  test('portrait_set writes the shared store; enums map by name; portrait_get reads it back', async () => {
+    await rest.portraitSet({
+      From_Account: 'm1',
+      ProfileItem: [
+        { Tag: 'Tag_Profile_IM_Nick', Value: 'Em One' },
+        { Tag: 'Tag_Profile_IM_Gender', Value: 'Gender_Type_Female' },
+        { Tag: 'Tag_Profile_IM_AllowType', Value: 'AllowType_Type_DenyAny' },
+        { Tag: 'Tag_Profile_IM_BirthDay', Value: 19900101 },
+        { Tag: 'Tag_Profile_IM_Location', Value: 'Shenzhen' },
+        { Tag: 'Tag_Profile_IM_SelfSignature', Value: 'hi' },
+        { Tag: 'Tag_Profile_IM_Language', Value: 2 },
+        { Tag: 'Tag_Profile_IM_Image', Value: 'http://face/m1' },
+        { Tag: 'Tag_Profile_IM_Level', Value: 7 },
+        { Tag: 'Tag_Profile_IM_Role', Value: 9 },
+        { Tag: 'Tag_Profile_IM_MsgSettings', Value: 1 },
+        { Tag: 'Tag_Profile_IM_AdminForbidType', Value: 'AdminForbid_Type_SendOut' },
+        { Tag: 'Tag_Profile_Custom_Hobby', Value: 'chess' },
+      ],
+    });
+    expect(h.ctx.store.getProfile('m1')).toMatchObject({
+      nick: 'Em One',
+      gender: 2,
+      addPermission: 3,
+      birthday: 19900101,
+      location: 'Shenzhen',
+      selfSignature: 'hi',
+      language: 2,
+      faceUrl: 'http://face/m1',
+      level: 7,
+      role: 9,
+      custom: { Tag_Profile_Custom_Hobby: 'chess' },
+    });
+    await rest.portraitSet({
+      From_Account: 'm1',
+      ProfileItem: [
+        { Tag: 'Tag_Profile_IM_Gender', Value: 'Gender_Type_Male' },
+        { Tag: 'Tag_Profile_IM_AllowType', Value: 'AllowType_Type_AllowAny' },
+      ],
+    });
+    expect(h.ctx.store.getProfile('m1')).toMatchObject({ gender: 1, addPermission: 1, nick: 'Em One' });
+    const r = await rest.portraitGet({
+      To_Account: ['m1', 'ghost'],
+      TagList: [
+        'Tag_Profile_IM_Nick',
+        'Tag_Profile_IM_Gender',
+        'Tag_Profile_IM_AllowType',
+        'Tag_Profile_IM_Level',
+        'Tag_Profile_IM_MsgSettings',
+        'Tag_Profile_IM_AdminForbidType',
+        'Tag_Profile_Custom_Hobby',
+        'Tag_Profile_Custom_Unset',
+      ],
+    });
+    expect(r.UserProfileItem[0]).toEqual({
+      To_Account: 'm1',
+      ResultCode: 0,
+      ResultInfo: '',
+      ProfileItem: [
+        { Tag: 'Tag_Profile_IM_Nick', Value: 'Em One' },
+        { Tag: 'Tag_Profile_IM_Gender', Value: 'Gender_Type_Male' },
+        { Tag: 'Tag_Profile_IM_AllowType', Value: 'AllowType_Type_AllowAny' },
+        { Tag: 'Tag_Profile_IM_Level', Value: 7 },
+        { Tag: 'Tag_Profile_IM_MsgSettings', Value: 1 },
+        { Tag: 'Tag_Profile_IM_AdminForbidType', Value: 'AdminForbid_Type_SendOut' },
+        { Tag: 'Tag_Profile_Custom_Hobby', Value: 'chess' },
+        { Tag: 'Tag_Profile_Custom_Unset', Value: '' },
+      ],
+    });
+    expect(r.UserProfileItem[1]).toMatchObject({ To_Account: 'ghost', ResultCode: 40003, ProfileItem: [] });
+    expect(r.Fail_Account).toEqual(['ghost']);
+  });
+
+  test('portrait_get reports defaults for a fresh account', async () => {
+    const r = await rest.portraitGet({
+      To_Account: ['m5'],
+      TagList: ['Tag_Profile_IM_Nick', 'Tag_Profile_IM_Gender', 'Tag_Profile_IM_AllowType', 'Tag_Profile_IM_BirthDay'],
+    });
+    expect(r.UserProfileItem[0]!.ProfileItem.map((i) => i.Value)).toEqual(['', 'Gender_Type_Unknown', 'AllowType_Type_NeedConfirm', 0]);
+  });
+
+  const nick = (Value: unknown) => ({ From_Account: 'm2', ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value }] });
+  test.each([
+    ['an account that does not exist', { From_Account: 'ghost', ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value: 'x' }] }, 40003],
+    ['From_Account missing', { ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value: 'x' }] }, 40001],
+    ['From_Account not a string', { From_Account: 5, ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value: 'x' }] }, 60015],
+    ['ProfileItem missing', { From_Account: 'm2' }, 40001],
+    ['ProfileItem empty', { From_Account: 'm2', ProfileItem: [] }, 40001],
+    ['an item without Value', { From_Account: 'm2', ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick' }] }, 40001],
+    ['an unknown standard tag', { From_Account: 'm2', ProfileItem: [{ Tag: 'Tag_Profile_IM_Shoe', Value: 'x' }] }, 40009],
+    ['a custom tag with digits', { From_Account: 'm2', ProfileItem: [{ Tag: 'Tag_Profile_Custom_a1', Value: 'x' }] }, 40009],
+    ['a custom tag over 8 bytes', { From_Account: 'm2', ProfileItem: [{ Tag: 'Tag_Profile_Custom_abcdefghi', Value: 'x' }] }, 40009],
+    ['a value over 500 bytes', nick('n'.repeat(501)), 40601],
+    ['a number for a string tag', nick(5), 40001],
+    ['a bad gender name', { From_Account: 'm2', ProfileItem: [{ Tag: 'Tag_Profile_IM_Gender', Value: 'Male' }] }, 40605],
+    ['a negative level', { From_Account: 'm2', ProfileItem: [{ Tag: 'Tag_Profile_IM_Level', Value: -1 }] }, 40605],
+    ['a string for a number tag', { From_Account: 'm2', ProfileItem: [{ Tag: 'Tag_Profile_IM_Level', Value: '3' }] }, 40001],
+    [
+      'one bad item among good ones',
+      {
+        From_Account: 'm2',
+        ProfileItem: [
+          { Tag: 'Tag_Profile_IM_Nick', Value: 'changed?' },
+          { Tag: 'Tag_Profile_IM_Gender', Value: 'nope' },
+        ],
+      },
+      40605,
+    ],
+  ])('portrait_set refuses %s', async (_n, body, code) => {
+    await refused('profile', 'portrait_set', body, code);
+  });
+
+  test('portrait_set refuses a custom tag past the 20 per app', async () => {
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const used = h.ctx.store.customKeys().size;
+    const items = Array.from({ length: 20 - used }, (_, i) => ({ Tag: `Tag_Profile_Custom_k${letters[i]}` as const, Value: 'v' }));
+    await rest.portraitSet({ From_Account: 'm3', ProfileItem: items });
+    await refused('profile', 'portrait_set', { From_Account: 'm3', ProfileItem: [{ Tag: 'Tag_Profile_Custom_onemore', Value: 'v' }] }, 40009);
+    await rest.portraitSet({ From_Account: 'm4', ProfileItem: [{ Tag: 'Tag_Profile_Custom_ka', Value: 'reuse is fine' }] });
+  });
+
+  test.each([
+    ['To_Account missing', { TagList: ['Tag_Profile_IM_Nick'] }, 40001],
+    ['TagList missing', { To_Account: ['m1'] }, 40001],
+    ['more than 100 accounts', { To_Account: Array.from({ length: 101 }, (_, i) => `a${i}`), TagList: ['Tag_Profile_IM_Nick'] }, 40001],
+    ['an unknown tag', { To_Account: ['m1'], TagList: ['Tag_Profile_IM_Shoe'] }, 40009],
+    ['an account not a string', { To_Account: [{}], TagList: ['Tag_Profile_IM_Nick'] }, 60015],
+  ])('portrait_get refuses %s', async (_n, body, code) => {
+    await refused('profile', 'portrait_get', body, code);
+  });
+});
+
+describe('group_open_http_svc setup calls', () => {
+  test('create_group: server-made ids per type, custom ids, initial members, roles and data', async () => {
+    const ids: Record<string, string> = {};
+    for (const Type of ['Private', 'Work', 'Public', 'ChatRoom', 'Meeting', 'AVChatRoom', 'Community'] as const) {
+      ids[Type] = (await rest.createGroup({ Type, Name: `${Type} group` })).GroupId;
+    }
+    expect(ids.Public).toMatch(/^@TGS#2[A-Z0-9]{8}$/);
+    expect(ids.AVChatRoom).toMatch(/^@TGS#a[A-Z0-9]{8}$/);
+    expect(ids.Community).toMatch(/^@TGS#_@TGS#c[A-Z0-9]{10}$/);
+    expect(new Set(Object.values(ids)).size).toBe(7);
+
+    const { GroupId } = await rest.createGroup({
+      Type: 'Public',
+      Name: 'custom',
+      GroupId: 'my-custom_group.1',
+      Owner_Account: 'owner',
+      MemberList: [
+        { Member_Account: 'm1', Role: 'Admin', AppMemberDefinedData: [{ Key: 'level', Value: 'gold' }] },
+        { Member_Account: 'm2' },
+        { Member_Account: 'owner' },
+      ],
+      AppDefinedData: [{ Key: 'topic', Value: 'tests' }],
+    });
+    expect(GroupId).toBe('my-custom_group.1');
+    const r = await rest.getGroupMemberInfo({ GroupId, MemberInfoFilter: ['Role'], AppDefinedDataFilter_GroupMember: ['level'] });
+    expect(r.MemberNum).toBe(3);
+    expect(r.MemberList).toEqual([
+      { AppMemberDefinedData: [{ Key: 'level', Value: '' }], Member_Account: 'owner', Role: 'Owner' },
+      { AppMemberDefinedData: [{ Key: 'level', Value: 'gold' }], Member_Account: 'm1', Role: 'Admin' },
+      { AppMemberDefinedData: [{ Key: 'level', Value: '' }], Member_Account: 'm2', Role: 'Member' },
+    ]);
+    const community = await rest.createGroup({ Type: 'Community', Name: 'c', GroupId: '@TGS#_my-community' });
+    expect(community.GroupId).toBe('@TGS#_my-community');
+  });
+
+  test.each([
+    ['Type missing', { Name: 'x' }, 10004],
+    ['an unknown Type', { Type: 'Club', Name: 'x' }, 10004],
+    ['Name missing', { Type: 'Public' }, 10004],
+    ['Name over 30 bytes', { Type: 'Public', Name: 'n'.repeat(31) }, 10004],
+    ['a custom id starting @TGS#', { Type: 'Public', Name: 'x', GroupId: '@TGS#2ABCDEFGH' }, 10015],
+    ['a Community id without @TGS#_', { Type: 'Community', Name: 'x', GroupId: 'plain' }, 10015],
+    ['a custom id over 48 bytes', { Type: 'Public', Name: 'x', GroupId: 'g'.repeat(49) }, 10015],
+    ['an id in use', { Type: 'Public', Name: 'x', GroupId: 'my-custom_group.1' }, 10021],
+    ['an owner never imported', { Type: 'Public', Name: 'x', Owner_Account: 'ghost' }, 10019],
+    ['a member never imported', { Type: 'Public', Name: 'x', MemberList: [{ Member_Account: 'ghost' }] }, 10019],
+    ['members in an AVChatRoom', { Type: 'AVChatRoom', Name: 'x', MemberList: [{ Member_Account: 'm1' }] }, 10007],
+    ['more than 100 members', { Type: 'Public', Name: 'x', MemberList: Array.from({ length: 101 }, () => ({ Member_Account: 'm1' })) }, 10004],
+    ['MaxMemberCount above the type', { Type: 'Private', Name: 'x', MaxMemberCount: 201 }, 10004],
+    ['more members than MaxMemberCount', { Type: 'Public', Name: 'x', MaxMemberCount: 2, Owner_Account: 'owner', MemberList: [{ Member_Account: 'm1' }, { Member_Account: 'm2' }] }, 10014],
+    ['Role Owner in MemberList', { Type: 'Public', Name: 'x', MemberList: [{ Member_Account: 'm1', Role: 'Owner' }] }, 10004],
+    ['a member account not a string', { Type: 'Public', Name: 'x', MemberList: [{ Member_Account: 1 }] }, 60015],
+  ])('create_group refuses %s', async (_n, body, code) => {
+    await refused('group_open_http_svc', 'create_group', body, code);
+  });
+
+  test('member custom keys: at most 5 per app', async () => {
+    const { GroupId } = await rest.createGroup({ Type: 'Public', Name: 'keys', Owner_Account: 'owner' });
+    const used = new Set(h.ctx.db.prepare('SELECT key FROM tim_group_member_keys').all().map((r) => (r as { key: string }).key));
+    const fresh = Array.from({ length: 5 - used.size }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await rest.modifyGroupMemberInfo({ GroupId, Member_Account: 'owner', AppMemberDefinedData: fresh });
+    await refused(
+      'group_open_http_svc',
+      'modify_group_member_info',
+      { GroupId, Member_Account: 'owner', AppMemberDefinedData: [{ Key: 'sixth', Value: 'v' }] },
+      10004,
+    );
+  });
+
+  test('add_group_member: Result 1 added, 2 already a member; refusals change nothing', async () => {
+    const { GroupId } = await rest.createGroup({ Type: 'Private', Name: 'adds', Owner_Account: 'owner', MaxMemberCount: 4 });
+    const r = await rest.addGroupMember({ GroupId, MemberList: [{ Member_Account: 'm1' }, { Member_Account: 'owner' }, { Member_Account: 'm1' }] });
+    expect(r.MemberList).toEqual([
+      { Member_Account: 'm1', Result: 1 },
+      { Member_Account: 'owner', Result: 2 },
+    ]);
+    await refused('group_open_http_svc', 'add_group_member', { GroupId, MemberList: [{ Member_Account: 'm2' }, { Member_Account: 'ghost' }] }, 10019);
+    await refused(
+      'group_open_http_svc',
+      'add_group_member',
+      { GroupId, MemberList: [{ Member_Account: 'm2' }, { Member_Account: 'm3' }, { Member_Account: 'm4' }] },
+      10014,
+    );
+    await refused('group_open_http_svc', 'add_group_member', { GroupId: 'nope', MemberList: [{ Member_Account: 'm2' }] }, 10010);
+    await refused('group_open_http_svc', 'add_group_member', { GroupId, MemberList: [] }, 10004);
+    await refused(
+      'group_open_http_svc',
+      'add_group_member',
+      { GroupId, MemberList: Array.from({ length: 301 }, () => ({ Member_Account: 'm2' })) },
+      10004,
+    );
+    const av = await rest.createGroup({ Type: 'AVChatRoom', Name: 'av' });
+    await refused('group_open_http_svc', 'add_group_member', { GroupId: av.GroupId, MemberList: [{ Member_Account: 'm2' }] }, 10007);
+  });
+
+  test('delete_group_member removes members and their data; the owner stays', async () => {
+    const { GroupId } = await rest.createGroup({
+      Type: 'Public',
+      Name: 'dels',
+      Owner_Account: 'owner',
+      MemberList: [{ Member_Account: 'm1', AppMemberDefinedData: [{ Key: 'level', Value: 'x' }] }, { Member_Account: 'm2' }],
+    });
+    await rest.deleteGroupMember({ GroupId, MemberToDel_Account: ['m1', 'not-a-member'] });
+    expect((await rest.getGroupMemberInfo({ GroupId })).MemberList.map((m) => m.Member_Account)).toEqual(['owner', 'm2']);
+    await rest.addGroupMember({ GroupId, MemberList: [{ Member_Account: 'm1' }] });
+    const back = await rest.getSpecifiedGroupMemberInfo({ GroupId, Member_List_Account: ['m1'], AppDefinedDataFilter_GroupMember: ['level'] });
+    expect(back.MemberList[0]!.AppMemberDefinedData).toEqual([{ Key: 'level', Value: '' }]);
+    await refused('group_open_http_svc', 'delete_group_member', { GroupId, MemberToDel_Account: ['owner', 'm2'] }, 10004);
+    await refused('group_open_http_svc', 'delete_group_member', { GroupId, MemberToDel_Account: [] }, 10004);
+    await refused(
+      'group_open_http_svc',
+      'delete_group_member',
+      { GroupId, MemberToDel_Account: Array.from({ length: 101 }, (_, i) => `x${i}`) },
+      10004,
+    );
+  });
+
+  test('modify_group_member_info: role, flag, card, mute, data; refusals change nothing', async () => {
+    const { GroupId } = await rest.createGroup({ Type: 'Public', Name: 'mods', Owner_Account: 'owner', MemberList: [{ Member_Account: 'm1' }] });
+    await rest.modifyGroupMemberInfo({
+      GroupId,
+      Member_Account: 'm1',
+      Role: 'Admin',
+      MsgFlag: 'Discard',
+      NameCard: 'card',
+      MuteTime: 100,
+      AppMemberDefinedData: [{ Key: 'level', Value: 'v' }],
+    });
+    const get = async () => (await rest.getSpecifiedGroupMemberInfo({ GroupId, Member_List_Account: ['m1'], AppDefinedDataFilter_GroupMember: ['level'] })).MemberList[0]!;
+    const m = await get();
+    expect(m).toMatchObject({ Role: 'Admin', MsgFlag: 'Discard', NameCard: 'card', AppMemberDefinedData: [{ Key: 'level', Value: 'v' }] });
+    expect(m.MuteUntil).toBeGreaterThan(Date.now() / 1000 + 90);
+    await rest.modifyGroupMemberInfo({ GroupId, Member_Account: 'm1', MuteTime: 0, AppMemberDefinedData: [{ Key: 'level', Value: '' }] });
+    expect(await get()).toMatchObject({ MuteUntil: 0, Role: 'Admin', AppMemberDefinedData: [{ Key: 'level', Value: '' }] });
+    await refused('group_open_http_svc', 'modify_group_member_info', { GroupId, Member_Account: 'owner', Role: 'Member' }, 10004);
+    await refused('group_open_http_svc', 'modify_group_member_info', { GroupId, Member_Account: 'm1', Role: 'Owner' }, 10004);
+    await refused('group_open_http_svc', 'modify_group_member_info', { GroupId, Member_Account: 'm2', NameCard: 'x' }, 10007);
+    await refused('group_open_http_svc', 'modify_group_member_info', { GroupId, Member_Account: 'm1', NameCard: 'c'.repeat(51) }, 10004);
+    await refused('group_open_http_svc', 'modify_group_member_info', { GroupId, Member_Account: 'm1', MsgFlag: 'Loud' }, 10004);
+    await refused('group_open_http_svc', 'modify_group_member_info', { GroupId, Member_Account: 'm1', MuteTime: -5 }, 10004);
+    await refused('group_open_http_svc', 'modify_group_member_info', { GroupId, Member_Account: 'm1', AppMemberDefinedData: [{ Key: 'level', Value: 'v'.repeat(65) }] }, 10004);
+    await refused('group_open_http_svc', 'modify_group_member_info', { GroupId, NameCard: 'x' }, 10004);
+  });
+
+  test('destroy_group removes the group, members and data; then 10010', async () => {
+    const { GroupId } = await rest.createGroup({ Type: 'Meeting', Name: 'gone', Owner_Account: 'owner', MemberList: [{ Member_Account: 'm1', AppMemberDefinedData: [{ Key: 'level', Value: 'x' }] }] });
+    await rest.destroyGroup({ GroupId });
+    for (const table of ['tim_groups', 'tim_group_members', 'tim_group_member_data']) {
+      expect(h.ctx.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE group_id = ?`).get(GroupId)).toEqual({ n: 0 });
+    }
+    await refused('group_open_http_svc', 'destroy_group', { GroupId }, 10010);
+    await refused('group_open_http_svc', 'destroy_group', {}, 10004);
+    await refused('group_open_http_svc', 'destroy_group', { GroupId: '@TGS#?' }, 10015);
+    const av = await rest.createGroup({ Type: 'AVChatRoom', Name: 'av' });
+    await rest.destroyGroup({ GroupId: av.GroupId });
+  });
+
+  test('get_group_member_info pages in join order with the same filters', async () => {
+    const { GroupId } = await rest.createGroup({ Type: 'Public', Name: 'pages', Owner_Account: 'owner' });
+    await rest.addGroupMember({ GroupId, MemberList: ['m1', 'm2', 'm3', 'm4', 'm5'].map((Member_Account) => ({ Member_Account })) });
+    await rest.modifyGroupMemberInfo({ GroupId, Member_Account: 'm3', Role: 'Admin' });
+    const page = await rest.getGroupMemberInfo({ GroupId, Limit: 2, Offset: 1, MemberInfoFilter: ['Role'] });
+    expect(page.MemberNum).toBe(6);
+    expect(page.MemberList.map((m) => [m.Member_Account, m.Role])).toEqual([
+      ['m1', 'Member'],
+      ['m2', 'Member'],
+    ]);
+    const all = await rest.getGroupMemberInfo({ GroupId });
+    expect(all.MemberList.map((m) => m.Member_Account)).toEqual(['owner', 'm1', 'm2', 'm3', 'm4', 'm5']);
+    const admins = await rest.getGroupMemberInfo({ GroupId, MemberRoleFilter: ['Owner', 'Admin'] });
+    expect(admins.MemberList.map((m) => m.Member_Account)).toEqual(['owner', 'm3']);
+    expect((await rest.getGroupMemberInfo({ GroupId, Offset: 10 })).MemberList).toEqual([]);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Limit: 6001 }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Offset: 'x' }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, MemberInfoFilter: ['Nick'] }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId: 'nope' }, 10010);
+    const av = await rest.createGroup({ Type: 'AVChatRoom', Name: 'av' });
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId: av.GroupId }, 10007);
+  });
+});
+
+describe('openim', () => {
+  test.each([
+    ['To_Account missing', {}, 90001],
+    ['To_Account empty', { To_Account: [] }, 90001],
+    ['more than 500 accounts', { To_Account: Array.from({ length: 501 }, (_, i) => `a${i}`) }, 90011],
+    ['IsNeedDetail not 0/1', { To_Account: ['m1'], IsNeedDetail: 2 }, 90001],
+    ['an account not a string', { To_Account: [true] }, 60015],
+  ])('query_online_status refuses %s', async (_n, body, code) => {
+    await refused('openim', 'query_online_status', body, code);
+  });
+});
