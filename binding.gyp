@@ -40,6 +40,9 @@
       'product_prefix': 'lib',
       'sources': ['<@(emulator_sources)', 'native/emulator/exports.cc'],
       'defines': ['TIM_EMULATOR_EXPORTS'],
+      'conditions': [
+        ['OS=="linux"', { 'ldflags': ['-Wl,--version-script=<(module_root_dir)/native/emulator/exports.map'] }],
+      ],
     },
   ],
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the addon and the standalone emulator library with node-gyp. Incremental: configures only
-// when there is no build folder yet, so `npm test` after a first build recompiles only what changed.
+// when there is no build folder yet or binding.gyp changed, so `npm test` after a first build recompiles only what changed.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -8,7 +8,10 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
-const configured = fs.existsSync(path.join(root, 'build', 'config.gypi'));
+const makefile = path.join(root, 'build', 'config.gypi');
+const configured =
+  fs.existsSync(makefile) &&
+  fs.statSync(makefile).mtimeMs >= fs.statSync(path.join(root, 'binding.gyp')).mtimeMs;
 
 function run(args) {
   const r = spawnSync(process.execPath, [nodeGyp, ...args], { cwd: root, stdio: 'inherit' });
