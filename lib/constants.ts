@@ -302,6 +302,7 @@ export const TIMErrorCode = {
   /** Vendor spelling ("PROGESS"). */
   ERR_IN_PROGESS: 6015,
   ERR_INVALID_PARAMETERS: 6017,
+  ERR_DATABASE_OPERATE_FAILED: 6019,
   ERR_IO_OPERATION_FAILED: 6022,
   ERR_LOGGED_OUT_BEFORE_LOGIN_FINISHED: 6023,
   ERR_INVALID_JSON: 6027,
@@ -350,6 +351,7 @@ export const TIMErrorDescription: Readonly<Record<TIMErrorCode, string>> = {
   6014: 'not logged in, or kicked offline',
   6015: 'operation already in progress',
   6017: 'invalid parameters',
+  6019: 'local database operation failed',
   6022: 'local I/O operation failed (permissions or disk full)',
   6023: 'logged out before login finished',
   6027: 'invalid JSON',
