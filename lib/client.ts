@@ -32,7 +32,7 @@ import {
   TIMProfileAddPermission,
 } from './constants';
 import type { TIMLoginStatus, TIMNetworkStatus } from './constants';
-import { captureCallSite, createTIMError, TIMError, withCallSite } from './errors';
+import { captureCallSite, createStacklessTIMError, failAt, TIMError, withCallSite } from './errors';
 import type { CallSite } from './errors';
 import type { RawCommCallback, RawSdk } from './native';
 import type {
@@ -59,6 +59,7 @@ import {
   checkUint32,
   describe,
   invalidArgument,
+  stringArrayJson,
 } from './validate';
 
 /** The vendor's own limit of requests in flight (beyond it the vendor fails calls with 9507). */
@@ -66,7 +67,7 @@ const DEFAULT_MAX_IN_FLIGHT = 1000;
 /** Largest delay `setTimeout` honours. */
 const MAX_TIMEOUT_MS = 0x7fffffff;
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(['sdkPath', 'emulator', 'logToConsole', 'maxInFlight', 'timeoutMs']);
+const OPTION_KEYS: ReadonlySet<string> = new Set(['sdkPath', 'emulator', 'logToConsole', 'maxInFlight', 'timeoutMs', 'callSiteStacks']);
 const SDK_CONFIG_KEYS: ReadonlySet<string> = new Set([
   kTIMSdkConfigConfigFilePath,
   kTIMSdkConfigLogFilePath,
@@ -111,19 +112,74 @@ const EVENT_NAMES: readonly TIMClientEventName[] = [
 
 type AnyListener = (...args: unknown[]) => void;
 
-/** One call from its public method until it settles. */
-interface Request {
-  readonly api: string;
-  readonly site: CallSite;
-  readonly invoke: (cb: RawCommCallback) => number;
-  readonly parse: (json: string) => unknown;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (err: Error) => void;
-  settled: boolean;
-  /** Crossed into the library and its callback has not come yet (counts against maxInFlight). */
-  inFlight: boolean;
-  timer: NodeJS.Timeout | undefined;
+/** The C function a {@link Request} calls (a number, so dispatching it is a cheap switch). */
+const enum Op {
+  Login,
+  Logout,
+  GetUserProfileList,
+  ModifySelfUserProfile,
+  GetUserStatus,
+  SetSelfStatus,
+  SubscribeUserStatus,
+  UnsubscribeUserStatus,
 }
+
+/** The C function of each {@link Op}, for errors. */
+const OP_API: readonly string[] = [
+  'TIMLogin',
+  'TIMLogout',
+  'TIMProfileGetUserProfileList',
+  'TIMProfileModifySelfUserProfile',
+  'TIMGetUserStatus',
+  'TIMSetSelfStatus',
+  'TIMSubscribeUserStatus',
+  'TIMUnsubscribeUserStatus',
+];
+
+/** One call from its public method until it settles. */
+class Request {
+  /** Set by the promise executor right after construction. */
+  resolve: (value: unknown) => void = noop;
+  reject: (err: Error) => void = noop;
+  settled = false;
+  /** Crossed into the library and its callback has not come yet (counts against maxInFlight). */
+  inFlight = false;
+  timer: NodeJS.Timeout | undefined = undefined;
+  /** Neighbours in the client's list of in-flight requests; cleared when it leaves the list. */
+  prev: Request | undefined = undefined;
+  next: Request | undefined = undefined;
+
+  constructor(
+    readonly op: Op,
+    /** The first string argument of the C function (`""` when it takes none). */
+    readonly arg: string,
+    /** The second string argument (`TIMLogin`'s userSig), else `""`. */
+    readonly arg2: string,
+    readonly parse: (json: string) => unknown,
+    /**
+     * The call site, and the rejection if the library fails the call ({@link failAt});
+     * `undefined` when the client does not capture call sites (`callSiteStacks: false`).
+     */
+    readonly error: TIMError | undefined,
+  ) {}
+}
+
+/** The TIMError a request fails with: its call site's, filled in, or a new one without a stack. */
+function failure(req: Request, code: number, desc: string): TIMError {
+  return req.error !== undefined ? failAt(req.error, code, desc) : createStacklessTIMError(code, desc, OP_API[req.op] as string);
+}
+
+/** The request whose promise is being constructed; see {@link takeResolvers}. */
+let constructing: Request | undefined;
+
+/** Promise executor shared by every call (no closure per call): hands the resolvers to the request. */
+function takeResolvers(resolve: (value: unknown) => void, reject: (err: Error) => void): void {
+  const req = constructing as Request;
+  req.resolve = resolve;
+  req.reject = reject;
+}
+
+function noop(): void {}
 
 /** The client of this thread that initialised each library (keyed by `RawSdk.path`). */
 const owners = new Map<string, TIMClient>();
@@ -172,12 +228,14 @@ export class TIMClient extends EventEmitter {
   private readonly logToConsole: boolean;
   private readonly maxInFlight: number;
   private readonly timeoutMs: number | undefined;
+  private readonly callSiteStacks: boolean;
   private initialised = false;
   private inFlightCount = 0;
-  /** Requests in the library (callback not yet come), in no particular order. */
-  private readonly inFlight = new Set<Request>();
+  /** Requests in the library (callback not yet come): a doubly linked list, oldest first. */
+  private inFlightHead: Request | undefined = undefined;
+  private inFlightTail: Request | undefined = undefined;
   /** FIFO of requests waiting for a slot; `queueHead` is the next one. Settled ones are skipped. */
-  private queue: Request[] = [];
+  private queue: (Request | undefined)[] = [];
   private queueHead = 0;
   private pumping = false;
   /** Events whose native listener is registered. */
@@ -201,6 +259,8 @@ export class TIMClient extends EventEmitter {
         : checkPositiveInteger(opts.maxInFlight, Number.MAX_SAFE_INTEGER, 'options.maxInFlight');
     this.timeoutMs =
       opts.timeoutMs === undefined ? undefined : checkPositiveInteger(opts.timeoutMs, MAX_TIMEOUT_MS, 'options.timeoutMs');
+    this.callSiteStacks =
+      opts.callSiteStacks === undefined ? true : checkBoolean(opts.callSiteStacks, 'options.callSiteStacks');
     const addon = loadAddon();
     // A bare file name is left to the system's library search; a path is made absolute.
     const isBareName = sdkPath !== undefined && !sdkPath.includes('/') && !sdkPath.includes(path.sep);
@@ -230,7 +290,7 @@ export class TIMClient extends EventEmitter {
    * TIMInit refuses, and an Error when this library is already initialised by another client.
    */
   init(sdkAppId: number | bigint, config: SdkConfig = {}): void {
-    const site = captureCallSite(this.init);
+    const site = captureCallSite(this.init, 'TIMInit');
     try {
       this.initOrThrow(sdkAppId, config, site);
     } catch (err) {
@@ -238,7 +298,7 @@ export class TIMClient extends EventEmitter {
     }
   }
 
-  private initOrThrow(sdkAppId: number | bigint, config: SdkConfig, site: CallSite): void {
+  private initOrThrow(sdkAppId: number | bigint, config: SdkConfig, site: TIMError): void {
     const appId = checkSdkAppId(sdkAppId);
     const cfg = checkObject(config, 'config');
     checkKnownKeys(cfg, SDK_CONFIG_KEYS, 'config');
@@ -275,7 +335,7 @@ export class TIMClient extends EventEmitter {
     }
     if (result !== 0) {
       this.markUninitialised();
-      throw createTIMError(result, '', 'TIMInit', site);
+      throw failAt(site, result, '');
     }
   }
 
@@ -287,7 +347,7 @@ export class TIMClient extends EventEmitter {
    */
   uninit(): void {
     if (!this.initialised) return;
-    const site = captureCallSite(this.uninit);
+    const site = captureCallSite(this.uninit, 'TIMUninit');
     const others = [...(busyClients.get(this.sdk.path) ?? [])].filter((c) => c !== this);
     const interrupted = this.takePendingOfLibrary();
     this.sdk.dropPendingCalls();
@@ -301,19 +361,19 @@ export class TIMClient extends EventEmitter {
     this.markUninitialised();
     for (const client of others) client.pump();
     for (const req of interrupted) {
-      this.settle(req, createTIMError(TIMErrorCode.ERR_SDK_COMM_INTERRUPT, 'interrupted by uninit', req.api, req.site));
+      this.settle(req, failure(req, TIMErrorCode.ERR_SDK_COMM_INTERRUPT, 'interrupted by uninit'));
     }
     if (thrown !== undefined) throw thrown instanceof Error ? withCallSite(thrown, site) : thrown;
-    if (result !== 0) throw createTIMError(result, '', 'TIMUninit', site);
+    if (result !== 0) throw failAt(site, result, '');
   }
 
   /** Logs in (`TIMLogin`). Resolves when the library reports success. */
   login(userId: string, userSig: string): Promise<void> {
-    const site = captureCallSite(this.login);
+    const site = this.callSiteStacks ? captureCallSite(this.login, 'TIMLogin') : undefined;
     try {
       const id = checkString(userId, 'userId');
       const sig = checkString(userSig, 'userSig');
-      return this.call('TIMLogin', site, (cb) => this.sdk.TIMLogin(id, sig, cb), parseNothing);
+      return this.call(new Request(Op.Login, id, sig, parseNothing, site)) as Promise<void>;
     } catch (err) {
       return rejectAt(err, site);
     }
@@ -321,8 +381,12 @@ export class TIMClient extends EventEmitter {
 
   /** Logs out (`TIMLogout`). */
   logout(): Promise<void> {
-    const site = captureCallSite(this.logout);
-    return this.call('TIMLogout', site, (cb) => this.sdk.TIMLogout(cb), parseNothing);
+    const site = this.callSiteStacks ? captureCallSite(this.logout, 'TIMLogout') : undefined;
+    try {
+      return this.call(new Request(Op.Logout, '', '', parseNothing, site)) as Promise<void>;
+    } catch (err) {
+      return rejectAt(err, site);
+    }
   }
 
   /** Login state (`TIMGetLoginStatus`). */
@@ -345,10 +409,10 @@ export class TIMClient extends EventEmitter {
    * the full `FriendShipGetProfileListParam`.
    */
   getUserProfileList(param: GetUserProfileListParam | string[]): Promise<UserProfile[]> {
-    const site = captureCallSite(this.getUserProfileList);
+    const site = this.callSiteStacks ? captureCallSite(this.getUserProfileList, 'TIMProfileGetUserProfileList') : undefined;
     try {
       const json = JSON.stringify(buildProfileListParam(param));
-      return this.call('TIMProfileGetUserProfileList', site, (cb) => this.sdk.TIMProfileGetUserProfileList(json, cb), parseArray as (json: string) => UserProfile[]);
+      return this.call(new Request(Op.GetUserProfileList, json, '', parseArray, site)) as Promise<UserProfile[]>;
     } catch (err) {
       return rejectAt(err, site);
     }
@@ -359,10 +423,10 @@ export class TIMClient extends EventEmitter {
    * fine. Unknown keys and wrongly typed values are refused before the call.
    */
   modifySelfUserProfile(item: UserProfileItem): Promise<void> {
-    const site = captureCallSite(this.modifySelfUserProfile);
+    const site = this.callSiteStacks ? captureCallSite(this.modifySelfUserProfile, 'TIMProfileModifySelfUserProfile') : undefined;
     try {
       const json = JSON.stringify(checkProfileItem(item));
-      return this.call('TIMProfileModifySelfUserProfile', site, (cb) => this.sdk.TIMProfileModifySelfUserProfile(json, cb), parseNothing);
+      return this.call(new Request(Op.ModifySelfUserProfile, json, '', parseNothing, site)) as Promise<void>;
     } catch (err) {
       return rejectAt(err, site);
     }
@@ -370,10 +434,10 @@ export class TIMClient extends EventEmitter {
 
   /** Status of users (`TIMGetUserStatus`); your own id gives your own status. */
   getUserStatus(userIds: string[]): Promise<UserStatus[]> {
-    const site = captureCallSite(this.getUserStatus);
+    const site = this.callSiteStacks ? captureCallSite(this.getUserStatus, 'TIMGetUserStatus') : undefined;
     try {
-      const json = JSON.stringify(checkStringArray(userIds, 'userIds'));
-      return this.call('TIMGetUserStatus', site, (cb) => this.sdk.TIMGetUserStatus(json, cb), parseArray as (json: string) => UserStatus[]);
+      const json = stringArrayJson(userIds, 'userIds');
+      return this.call(new Request(Op.GetUserStatus, json, '', parseArray, site)) as Promise<UserStatus[]>;
     } catch (err) {
       return rejectAt(err, site);
     }
@@ -381,10 +445,10 @@ export class TIMClient extends EventEmitter {
 
   /** Sets your custom status (`TIMSetSelfStatus`); a string is the custom status, `""` clears it. */
   setSelfStatus(status: UserStatusParam | string): Promise<void> {
-    const site = captureCallSite(this.setSelfStatus);
+    const site = this.callSiteStacks ? captureCallSite(this.setSelfStatus, 'TIMSetSelfStatus') : undefined;
     try {
       const json = JSON.stringify(buildStatusParam(status));
-      return this.call('TIMSetSelfStatus', site, (cb) => this.sdk.TIMSetSelfStatus(json, cb), parseNothing);
+      return this.call(new Request(Op.SetSelfStatus, json, '', parseNothing, site)) as Promise<void>;
     } catch (err) {
       return rejectAt(err, site);
     }
@@ -392,10 +456,10 @@ export class TIMClient extends EventEmitter {
 
   /** Subscribes to users' status changes (`TIMSubscribeUserStatus`); see `userStatusChanged`. */
   subscribeUserStatus(userIds: string[]): Promise<void> {
-    const site = captureCallSite(this.subscribeUserStatus);
+    const site = this.callSiteStacks ? captureCallSite(this.subscribeUserStatus, 'TIMSubscribeUserStatus') : undefined;
     try {
-      const json = JSON.stringify(checkStringArray(userIds, 'userIds'));
-      return this.call('TIMSubscribeUserStatus', site, (cb) => this.sdk.TIMSubscribeUserStatus(json, cb), parseNothing);
+      const json = stringArrayJson(userIds, 'userIds');
+      return this.call(new Request(Op.SubscribeUserStatus, json, '', parseNothing, site)) as Promise<void>;
     } catch (err) {
       return rejectAt(err, site);
     }
@@ -406,10 +470,10 @@ export class TIMClient extends EventEmitter {
    * unsubscribes from everyone.
    */
   unsubscribeUserStatus(userIds?: string[]): Promise<void> {
-    const site = captureCallSite(this.unsubscribeUserStatus);
+    const site = this.callSiteStacks ? captureCallSite(this.unsubscribeUserStatus, 'TIMUnsubscribeUserStatus') : undefined;
     try {
-      const json = userIds === undefined ? '' : JSON.stringify(checkStringArray(userIds, 'userIds'));
-      return this.call('TIMUnsubscribeUserStatus', site, (cb) => this.sdk.TIMUnsubscribeUserStatus(json, cb), parseNothing);
+      const json = userIds === undefined ? '' : stringArrayJson(userIds, 'userIds');
+      return this.call(new Request(Op.UnsubscribeUserStatus, json, '', parseNothing, site)) as Promise<void>;
     } catch (err) {
       return rejectAt(err, site);
     }
@@ -485,46 +549,69 @@ export class TIMClient extends EventEmitter {
   // Calls, queue, timeouts
   // -------------------------------------------------------------------------------------------
 
-  private call<T>(api: string, site: CallSite, invoke: (cb: RawCommCallback) => number, parse: (json: string) => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const req: Request = {
-        api,
-        site,
-        invoke,
-        parse,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        settled: false,
-        inFlight: false,
-        timer: undefined,
-      };
-      if (this.timeoutMs !== undefined) {
-        req.timer = setTimeout(() => this.timeOut(req), this.timeoutMs);
-        req.timer.unref();
-      }
+  /** Queues or sends a request; the promise settles with its answer. */
+  private call(req: Request): Promise<unknown> {
+    constructing = req;
+    const promise = new Promise<unknown>(takeResolvers);
+    constructing = undefined;
+    if (this.timeoutMs !== undefined) {
+      req.timer = setTimeout(() => this.timeOut(req), this.timeoutMs);
+      req.timer.unref();
+    }
+    if (this.queueHead === this.queue.length && this.inFlightCount < this.maxInFlight && !this.pumping) {
+      this.dispatch(req); // nothing waits before it: straight to the library
+    } else {
       this.queue.push(req);
       this.pump();
-    });
+    }
+    return promise;
+  }
+
+  /** Calls the request's C function with `cb` as its callback; returns the `TIMResult`. */
+  private invoke(req: Request, cb: RawCommCallback): number {
+    const sdk = this.sdk;
+    switch (req.op) {
+      case Op.GetUserStatus:
+        return sdk.TIMGetUserStatus(req.arg, cb);
+      case Op.Login:
+        return sdk.TIMLogin(req.arg, req.arg2, cb);
+      case Op.Logout:
+        return sdk.TIMLogout(cb);
+      case Op.GetUserProfileList:
+        return sdk.TIMProfileGetUserProfileList(req.arg, cb);
+      case Op.ModifySelfUserProfile:
+        return sdk.TIMProfileModifySelfUserProfile(req.arg, cb);
+      case Op.SetSelfStatus:
+        return sdk.TIMSetSelfStatus(req.arg, cb);
+      case Op.SubscribeUserStatus:
+        return sdk.TIMSubscribeUserStatus(req.arg, cb);
+      case Op.UnsubscribeUserStatus:
+        return sdk.TIMUnsubscribeUserStatus(req.arg, cb);
+    }
   }
 
   /** Hands a request to the library. */
   private dispatch(req: Request): void {
     req.inFlight = true;
-    this.inFlightCount++;
-    this.inFlight.add(req);
-    if (this.inFlightCount === 1) addBusy(this.sdk.path, this);
+    const tail = this.inFlightTail;
+    req.prev = tail;
+    if (tail === undefined) this.inFlightHead = req;
+    else tail.next = req;
+    this.inFlightTail = req;
+    if (this.inFlightCount++ === 0) addBusy(this.sdk.path, this);
     let result: number;
     try {
-      result = req.invoke((code, desc, json) => this.onAnswer(req, code, desc, json));
+      result = this.invoke(req, (code, desc, json) => this.onAnswer(req, code, desc, json));
     } catch (err) {
       this.releaseSlot(req);
-      this.settle(req, err instanceof Error ? withCallSite(err, req.site) : new Error(String(err)));
+      const site = req.error;
+      this.settle(req, err instanceof Error ? (site !== undefined ? withCallSite(err, site) : err) : new Error(String(err)));
       return;
     }
     if (result !== 0 && req.inFlight) {
       // Refused: the callback will not come. The caller's pump() loop goes on with the next one.
       this.releaseSlot(req);
-      this.settle(req, createTIMError(result, '', req.api, req.site));
+      this.settle(req, failure(req, result, ''));
     }
   }
 
@@ -533,13 +620,13 @@ export class TIMClient extends EventEmitter {
     if (!req.inFlight) return; // interrupted by uninit() (or a refused call that still called back)
     this.releaseSlot(req);
     this.settleWithAnswer(req, code, desc, json); // no-op when it timed out: the answer is dropped
-    this.pump();
+    if (this.queueHead !== this.queue.length) this.pump();
   }
 
   private settleWithAnswer(req: Request, code: number, desc: string, json: string): void {
     if (req.settled) return;
     if (code !== 0) {
-      this.settle(req, createTIMError(code, desc, req.api, req.site));
+      this.settle(req, failure(req, code, desc));
       return;
     }
     let value: unknown;
@@ -547,17 +634,23 @@ export class TIMClient extends EventEmitter {
       value = req.parse(json);
     } catch (err) {
       const why = `could not parse the library's answer: ${(err as Error).message}`;
-      this.settle(req, createTIMError(TIMErrorCode.ERR_INVALID_JSON, why, req.api, req.site));
+      this.settle(req, failure(req, TIMErrorCode.ERR_INVALID_JSON, why));
       return;
     }
     this.settle(req, undefined, value);
   }
 
+  /** Takes a request out of the in-flight list (its links cleared, so it holds no other request). */
   private releaseSlot(req: Request): void {
     req.inFlight = false;
-    this.inFlight.delete(req);
-    this.inFlightCount--;
-    if (this.inFlightCount === 0) removeBusy(this.sdk.path, this);
+    const { prev, next } = req;
+    if (prev === undefined) this.inFlightHead = next;
+    else prev.next = next;
+    if (next === undefined) this.inFlightTail = prev;
+    else next.prev = prev;
+    req.prev = undefined;
+    req.next = undefined;
+    if (--this.inFlightCount === 0) removeBusy(this.sdk.path, this);
   }
 
   /**
@@ -576,7 +669,8 @@ export class TIMClient extends EventEmitter {
 
   private pumpLoop(): void {
     while (this.inFlightCount < this.maxInFlight && this.queueHead < this.queue.length) {
-      const next = this.queue[this.queueHead++] as Request;
+      const next = this.queue[this.queueHead] as Request;
+      this.queue[this.queueHead++] = undefined; // the queue must not keep it alive
       if (!next.settled) this.dispatch(next);
     }
     if (this.queueHead === this.queue.length) {
@@ -592,7 +686,7 @@ export class TIMClient extends EventEmitter {
     req.timer = undefined;
     if (req.settled) return;
     // Queued: it is skipped when its turn comes. In flight: it keeps its slot until the answer.
-    this.settle(req, createTIMError(TIMErrorCode.ERR_REQUEST_TIME_OUT, `no answer within ${this.timeoutMs} ms`, req.api, req.site));
+    this.settle(req, failure(req, TIMErrorCode.ERR_REQUEST_TIME_OUT, `no answer within ${this.timeoutMs} ms`));
   }
 
   /** Settles once: rejects with `err` when given, else resolves with `value`. */
@@ -630,11 +724,16 @@ export class TIMClient extends EventEmitter {
   /** Forgets the in-flight requests (their callbacks are being dropped); returns the unsettled. */
   private takeInFlight(): Request[] {
     const taken: Request[] = [];
-    for (const req of this.inFlight) {
+    for (let req = this.inFlightHead; req !== undefined; ) {
+      const next = req.next;
       req.inFlight = false;
+      req.prev = undefined;
+      req.next = undefined;
       if (!req.settled) taken.push(req);
+      req = next;
     }
-    this.inFlight.clear();
+    this.inFlightHead = undefined;
+    this.inFlightTail = undefined;
     this.inFlightCount = 0;
     removeBusy(this.sdk.path, this);
     return taken;
@@ -716,8 +815,8 @@ function removeBusy(libraryPath: string, client: TIMClient): void {
   if (set.size === 0) busyClients.delete(libraryPath);
 }
 
-function rejectAt<T>(err: unknown, site: CallSite): Promise<T> {
-  return Promise.reject(err instanceof Error ? withCallSite(err, site) : err);
+function rejectAt<T>(err: unknown, site: CallSite | undefined): Promise<T> {
+  return Promise.reject(err instanceof Error && site !== undefined ? withCallSite(err, site) : err);
 }
 
 function parseNothing(): void {

@@ -24,13 +24,19 @@ export class TIMError extends Error {
 
   /** Prefer {@link createTIMError}, which also attaches the call-site stack. */
   constructor(code: number, desc: string, api: string) {
-    super(formatMessage(code, desc, api));
+    super(deferMessage ? '' : formatMessage(code, desc, api));
     this.name = 'TIMError';
     this.code = code;
     this.desc = desc;
     this.api = api;
   }
 }
+
+/** Set only while {@link captureCallSite} builds an error whose message {@link failAt} fills in. */
+let deferMessage = false;
+
+/** A {@link TIMError} as this module fills it in. */
+type MutableTIMError = { -readonly [K in keyof TIMError]: TIMError[K] };
 
 function formatMessage(code: number, desc: string, api: string): string {
   const name = errorCodeName(code);
@@ -44,13 +50,38 @@ export interface CallSite {
 }
 
 /**
- * Captures the current JS stack, hiding `above` (the public method) and every frame inside it.
- * Cheap enough for every call: V8 formats the stack only when `stack` is read.
+ * Captures the call site of a public method: a {@link TIMError} of `api` whose stack is the current
+ * JS stack without `above` (the public method) and every frame inside it, and whose code and
+ * message {@link failAt} fills in if the call fails. Built once per call, before anything can fail:
+ * the stack is captured once, straight into the error that may be thrown, and V8 formats it (with
+ * the message of that time) only when `stack` is first read. It also serves as the call site of
+ * any other error of the call ({@link withCallSite}).
  */
-export function captureCallSite(above: (...args: never[]) => unknown): CallSite {
-  const site: CallSite = {};
-  Error.captureStackTrace(site, above);
-  return site;
+export function captureCallSite(above: (...args: never[]) => unknown, api: string): TIMError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0; // the stack is captured below, without the frames of this module
+  deferMessage = true;
+  let err: TIMError;
+  try {
+    err = new TIMError(0, '', api);
+  } finally {
+    Error.stackTraceLimit = limit;
+    deferMessage = false;
+  }
+  Error.captureStackTrace(err, above);
+  return err;
+}
+
+/**
+ * Turns the error of {@link captureCallSite} into the call's failure: sets `code`, `desc` and the
+ * message. Call it at most once per error, and before anything reads its `stack`.
+ */
+export function failAt(err: TIMError, code: number, desc: string): TIMError {
+  const e = err as MutableTIMError;
+  e.code = code;
+  e.desc = desc;
+  e.message = formatMessage(code, desc, err.api);
+  return err;
 }
 
 /**
@@ -72,8 +103,23 @@ export function createTIMError(code: number, desc: string, api: string, site?: C
 }
 
 /**
+ * Builds a {@link TIMError} whose stack is only its `TIMError: ...` line, without capturing any
+ * (for clients created with `callSiteStacks: false`: the stack of a callback would only mislead).
+ */
+export function createStacklessTIMError(code: number, desc: string, api: string): TIMError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new TIMError(code, desc, api);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * Gives an error (from validation, the addon, or {@link createTIMError}) the call site's stack, in
- * place. The text is built when `stack` is first read; assigning `stack` still works.
+ * place. The text is built when `stack` is first read; assigning `stack` still works. (Only for
+ * the rare errors that are not the call site's own: an accessor per object is costly.)
  */
 export function withCallSite<E extends Error>(err: E, site: CallSite): E {
   let text: string | undefined;

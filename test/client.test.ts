@@ -276,6 +276,7 @@ describe('TIMClient: construction and validation', () => {
     expect(() => new TIMClient({ timeoutMs: -1 })).toThrow(/timeoutMs/);
     expect(() => new TIMClient({ sdkPath: 5 } as never)).toThrow(/sdkPath must be a string, got number 5/);
     expect(() => new TIMClient({ logToConsole: 'yes' } as never)).toThrow(/logToConsole must be a boolean/);
+    expect(() => new TIMClient({ callSiteStacks: 1 } as never)).toThrow(/callSiteStacks must be a boolean, got number 1/);
     expect(() => new TIMClient(null as never)).toThrow(/options must be an object, got null/);
   });
 
@@ -351,6 +352,29 @@ describe('TIMClient: lifecycle against the emulator backend', () => {
     expect(err.message).toMatch(/^TIMGetUserStatus failed with 6013 ERR_SDK_NOT_INITIALIZED: /);
     expect(err.stack).toMatch(/^TIMError: TIMGetUserStatus failed with 6013/);
     expect(err.stack).toContain(THIS_FILE);
+  });
+
+  test('the stack of a failed call starts at the call site and shows the final message', async () => {
+    const callHere = (c: TIMClient): Promise<unknown> => c.getUserStatus(['u1']);
+    const err = (await rejection(callHere(client()))) as TIMError;
+    const lines = (err.stack ?? '').split('\n');
+    expect(lines[0]).toBe(`TIMError: ${err.message}`);
+    expect(lines[1]).toMatch(/^ {4}at callHere \(.*client\.test\.ts:\d+:\d+\)$/);
+    expect(err.stack).not.toMatch(/lib[\\/](client|errors)\.ts/);
+    expect(Object.keys(err)).toEqual(expect.arrayContaining(['code', 'desc', 'api']));
+  });
+
+  test('callSiteStacks: false gives the same TIMError without stack frames', async () => {
+    const c = client({ callSiteStacks: false });
+    const err = (await rejection(c.getUserStatus(['u1']))) as TIMError;
+    expect(err).toBeInstanceOf(TIMError);
+    expect(err).toMatchObject({ code: 6013, api: 'TIMGetUserStatus', name: 'TIMError' });
+    expect(err.message).toMatch(/^TIMGetUserStatus failed with 6013 ERR_SDK_NOT_INITIALIZED: /);
+    expect(err.stack).toBe(`TIMError: ${err.message}`);
+    // A bad argument still rejects with a TypeError, whose own stack passes through this file.
+    const bad = await rejection(c.getUserStatus('u1' as never));
+    expect(bad).toBeInstanceOf(TypeError);
+    expect(bad.stack).toContain(THIS_FILE);
   });
 
   test('init uses and creates the per-user folders, then all six methods reject with 6014', async () => {
