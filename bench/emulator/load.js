@@ -15,7 +15,7 @@
 //   rest-rate the same at a fixed `rate` req/s for `seconds` (open loop; latency from the scheduled
 //             send time, so a stall is not hidden), at most `maxOutstanding` in flight
 const fs = require('fs');
-const http = require('http');
+const net = require('net');
 const os = require('os');
 const path = require('path');
 const { URLSearchParams } = require('url');
@@ -200,50 +200,126 @@ async function fanout(server, { subscribers, changes, settleMs = 50, timeoutMs =
   };
 }
 
-/** A lean HTTP load generator for one prepared request (the subject is the server, not a client). */
+/** Most connections the REST load opens (closed loop: one per request in flight). */
+const MAX_CONNECTIONS = 256;
+
+/**
+ * A lean HTTP/1.1 keep-alive load generator for one prepared request (the subject is the server,
+ * not a client): real requests over TCP, each connection with one request in flight, written as
+ * prepared bytes; answers framed by their Content-Length. Every 100th answer is parsed in full and
+ * checked for 50 members, the others by status and length. A request that finds no idle
+ * connection opens one (up to MAX_CONNECTIONS), else waits for one, in order.
+ */
 function restTarget(server) {
   const { genUserSig } = dist('usersig.js');
   const sig = genUserSig({ sdkAppId: server.sdkAppId, secretKey: server.secretKey, userId: 'administrator' });
   const query = new URLSearchParams({ sdkappid: String(server.sdkAppId), identifier: 'administrator', usersig: sig, random: '1', contenttype: 'json' });
   const body = Buffer.from(JSON.stringify({ GroupId: GROUP_ID, Member_List_Account: users(0, GROUP_SIZE) }));
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const options = {
-    host: server.host,
-    port: server.port,
-    method: 'POST',
-    path: `/v4/group_open_http_svc/get_specified_group_member_info?${query}`,
-    headers: { 'content-type': 'application/json', 'content-length': body.length },
-    agent,
-  };
+  const head =
+    `POST /v4/group_open_http_svc/get_specified_group_member_info?${query} HTTP/1.1\r\n` +
+    `Host: ${server.host}:${server.port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
+    'Connection: keep-alive\r\n\r\n';
+  const request = Buffer.concat([Buffer.from(head, 'latin1'), body]);
+  const connections = new Set();
+  const idle = [];
+  const waiting = [];
+  let waitingHead = 0;
+  let closing = false;
   let checked = 0;
   let wrong = 0;
   let expectedLength = -1;
-  /** One request; `done(ok)` when its answer has been read. Every 100th answer is parsed in full. */
-  function send(done) {
-    const req = http.request(options, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-        let ok = res.statusCode === 200;
-        if (ok && (expectedLength < 0 || checked++ % 100 === 0)) {
-          const parsed = JSON.parse(buf.toString('utf8'));
-          ok = parsed.ActionStatus === 'OK' && Array.isArray(parsed.MemberList) && parsed.MemberList.length === GROUP_SIZE;
-          if (ok && expectedLength < 0) expectedLength = buf.length;
-        } else if (ok) {
-          ok = Math.abs(buf.length - expectedLength) < 64;
-        }
-        if (!ok) wrong++;
-        done(ok);
-      });
-    });
-    req.on('error', () => {
-      wrong++;
-      done(false);
-    });
-    req.end(body);
+
+  function check(status, answer) {
+    let ok = status === 200;
+    if (ok && (expectedLength < 0 || checked++ % 100 === 0)) {
+      try {
+        const parsed = JSON.parse(answer.toString('utf8'));
+        ok = parsed.ActionStatus === 'OK' && Array.isArray(parsed.MemberList) && parsed.MemberList.length === GROUP_SIZE;
+      } catch {
+        ok = false;
+      }
+      if (ok && expectedLength < 0) expectedLength = answer.length;
+    } else if (ok) {
+      ok = Math.abs(answer.length - expectedLength) < 64;
+    }
+    if (!ok) wrong++;
+    return ok;
   }
-  return { send, wrong: () => wrong, close: () => agent.destroy() };
+
+  function open() {
+    const conn = { socket: net.connect({ host: server.host, port: server.port }), done: null, buf: null, need: -1, bodyAt: 0, status: 0, keep: true };
+    conn.socket.setNoDelay(true);
+    conn.socket.on('data', (chunk) => receive(conn, chunk));
+    conn.socket.on('error', () => undefined);
+    conn.socket.on('close', () => {
+      connections.delete(conn);
+      const i = idle.indexOf(conn);
+      if (i >= 0) idle.splice(i, 1);
+      const done = conn.done;
+      conn.done = null;
+      if (done) {
+        wrong++;
+        done(false);
+      }
+      if (!closing) pump();
+    });
+    connections.add(conn);
+    return conn;
+  }
+
+  function receive(conn, chunk) {
+    conn.buf = conn.buf ? Buffer.concat([conn.buf, chunk]) : chunk;
+    while (conn.buf) {
+      if (conn.need < 0) {
+        const end = conn.buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const headText = conn.buf.toString('latin1', 0, end);
+        const length = /\r\ncontent-length: *(\d+)/i.exec(headText);
+        if (!length || !conn.done) {
+          conn.socket.destroy();
+          return;
+        }
+        conn.status = Number(headText.slice(9, 12));
+        conn.keep = !/\r\nconnection: *close/i.test(headText);
+        conn.bodyAt = end + 4;
+        conn.need = conn.bodyAt + Number(length[1]);
+      }
+      if (conn.buf.length < conn.need) return;
+      const answer = conn.buf.subarray(conn.bodyAt, conn.need);
+      conn.buf = conn.buf.length > conn.need ? conn.buf.subarray(conn.need) : null;
+      conn.need = -1;
+      const done = conn.done;
+      conn.done = null;
+      if (conn.keep) idle.push(conn);
+      else conn.socket.destroy();
+      done(check(conn.status, answer));
+      pump();
+    }
+  }
+
+  function pump() {
+    while (waitingHead < waiting.length) {
+      const conn = idle.pop() ?? (connections.size < MAX_CONNECTIONS ? open() : null);
+      if (!conn) return;
+      conn.done = waiting[waitingHead];
+      waiting[waitingHead++] = undefined;
+      conn.socket.write(request);
+    }
+    waiting.length = 0;
+    waitingHead = 0;
+  }
+
+  /** One request; `done(ok)` when its answer has been read. */
+  function send(done) {
+    waiting.push(done);
+    pump();
+  }
+
+  function close() {
+    closing = true;
+    for (const conn of connections) conn.socket.destroy();
+  }
+  return { send, wrong: () => wrong, close };
 }
 
 async function restMax(server, { concurrency, seconds, maxRequests, warmupSeconds = 1 }) {
@@ -271,7 +347,7 @@ async function restMax(server, { concurrency, seconds, maxRequests, warmupSecond
       };
       for (let i = 0; i < concurrency; i++) next();
     });
-  await runFor(warmupSeconds * 1000, Infinity, false);
+  const warm = await runFor(warmupSeconds * 1000, Infinity, false);
   const wrong0 = target.wrong();
   const cpu0 = process.cpuUsage();
   const r = await runFor(seconds * 1000, maxRequests, true);
@@ -281,6 +357,7 @@ async function restMax(server, { concurrency, seconds, maxRequests, warmupSecond
   return {
     concurrency,
     requests: r.issued,
+    warmupRequests: warm.issued,
     seconds: r.ms / 1000,
     requestsPerSec: (r.issued * 1000) / r.ms,
     p50ms: lat.p50,

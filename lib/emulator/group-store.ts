@@ -3,9 +3,11 @@
  * beside the accounts (tables `tim_group*`, created idempotently). Synchronous, like the profile
  * store; callers validate and run multi-step changes inside {@link GroupStore.transaction}.
  *
- * Member lookups are cached per group (the REST member queries are the emulator's hottest REST
- * path): every write through this class drops its group's cache, a rolled-back transaction drops
- * all of it. All writes to these tables must go through this class.
+ * Groups, member lookups and the member custom keys are cached (the REST member queries are the
+ * emulator's hottest REST path): every write through this class drops what it touches (a group's
+ * member cache also when its members' custom data changes, so a cached member object stands for
+ * the member and its data), a rolled-back transaction drops all of it. All writes to these tables
+ * must go through this class.
  * @packageDocumentation
  */
 import type { Database, Statement } from 'better-sqlite3';
@@ -129,6 +131,8 @@ interface MemberUpdate {
 
 /** Groups whose member lookups are kept, least recently used dropped first. */
 const CACHED_GROUPS = 64;
+/** Group records (or known absences) kept before that cache starts over. */
+const CACHED_GROUP_RECORDS = 1024;
 /** Lookups kept per group before its cache starts over. */
 const CACHED_LOOKUPS = 10_000;
 
@@ -160,6 +164,10 @@ export class GroupStore {
 
   /** Per group: account -> member, or null for a known non-member. */
   private readonly cache = new Map<string, Map<string, StoredMember | null>>();
+  /** Group id -> frozen group, or null for a known absence. */
+  private readonly groups = new Map<string, StoredGroup | null>();
+  /** The member custom keys, once read. */
+  private keys: readonly string[] | undefined;
 
   constructor(private readonly db: Database) {
     db.exec(SCHEMA);
@@ -210,13 +218,22 @@ export class GroupStore {
     try {
       return this.db.transaction(fn)();
     } catch (e) {
-      this.cache.clear();
+      this.dropCaches();
       throw e;
     }
   }
 
-  /** The group, or undefined. */
+  /** The group, or undefined. The object is frozen. */
   getGroup(groupId: string): StoredGroup | undefined {
+    const hit = this.groups.get(groupId);
+    if (hit !== undefined) return hit ?? undefined;
+    const group = this.readGroup(groupId);
+    if (this.groups.size >= CACHED_GROUP_RECORDS) this.groups.clear();
+    this.groups.set(groupId, group ? Object.freeze(group) : null);
+    return group;
+  }
+
+  private readGroup(groupId: string): StoredGroup | undefined {
     const r = this.stmt.getGroup.get(groupId);
     return r && {
       groupId: r.group_id,
@@ -235,6 +252,7 @@ export class GroupStore {
   /** Creates a group with its custom data and first members. The id must be free. */
   createGroup(group: StoredGroup, data: readonly AppDefinedDataItem[], members: readonly NewMember[]): void {
     this.cache.delete(group.groupId);
+    this.groups.delete(group.groupId);
     this.transaction(() => {
       this.stmt.insertGroup.run({
         group_id: group.groupId,
@@ -256,6 +274,7 @@ export class GroupStore {
   /** Deletes a group with its data, members and member data. False when it did not exist. */
   destroyGroup(groupId: string): boolean {
     this.cache.delete(groupId);
+    this.groups.delete(groupId);
     return this.transaction(() => {
       this.stmt.deleteGroupData.run(groupId);
       this.stmt.deleteGroupMemberData.run(groupId);
@@ -277,18 +296,26 @@ export class GroupStore {
   /** The members among `accounts`, in that order, each once. Returned objects are frozen. */
   getMembers(groupId: string, accounts: readonly string[]): StoredMember[] {
     const known = this.cached(groupId);
-    const unique = [...new Set(accounts)];
-    const missing = unique.filter((a) => !known.has(a));
-    if (missing.length > 0) {
-      if (known.size + missing.length > CACHED_LOOKUPS) known.clear();
-      const rows = this.stmt.getMembers.all(groupId, JSON.stringify(missing));
+    let missing: Set<string> | undefined;
+    for (const a of accounts) if (!known.has(a)) (missing ??= new Set()).add(a);
+    if (missing) {
+      if (known.size + missing.size > CACHED_LOOKUPS) {
+        // Starting over forgets the members already known too: look all of them up again.
+        known.clear();
+        missing = new Set(accounts);
+      }
+      const rows = this.stmt.getMembers.all(groupId, JSON.stringify([...missing]));
       const found = new Map(rows.map((r) => [r.account, Object.freeze(toMember(r))]));
       for (const a of missing) known.set(a, found.get(a) ?? null);
     }
     const out: StoredMember[] = [];
-    for (const a of unique) {
+    const seen = new Set<StoredMember>();
+    for (const a of accounts) {
       const m = known.get(a);
-      if (m) out.push(m);
+      if (m && !seen.has(m)) {
+        seen.add(m);
+        out.push(m);
+      }
     }
     return out;
   }
@@ -345,6 +372,8 @@ export class GroupStore {
 
   /** Sets a member's custom fields; an empty value clears the field. Registers new keys. */
   setMemberData(groupId: string, account: string, items: readonly AppDefinedDataItem[]): void {
+    this.cache.delete(groupId);
+    this.keys = undefined;
     this.transaction(() => {
       for (const { Key, Value } of items) {
         this.stmt.registerKey.run(Key);
@@ -355,8 +384,15 @@ export class GroupStore {
   }
 
   /** The member custom keys the app uses (every key ever set), in first-use order. */
-  memberKeys(): string[] {
-    return this.stmt.memberKeys.all().map((r) => r.key);
+  memberKeys(): readonly string[] {
+    this.keys ??= Object.freeze(this.stmt.memberKeys.all().map((r) => r.key));
+    return this.keys;
+  }
+
+  private dropCaches(): void {
+    this.cache.clear();
+    this.groups.clear();
+    this.keys = undefined;
   }
 
   /** The group's lookup cache, made most recently used. */

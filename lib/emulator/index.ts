@@ -64,7 +64,10 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
 }
 
-/** A running emulator. Emits `request` with a {@link RequestLogEntry} for every request handled. */
+/**
+ * A running emulator. Emits `request` with a {@link RequestLogEntry} for every request handled
+ * (an HTTP request is logged when a listener was attached as it arrived).
+ */
 export interface Emulator extends EventEmitter {
   /** `host:port` (IPv6 hosts in brackets): the value for `TIM_EMULATOR_HOST`. */
   readonly address: string;
@@ -125,9 +128,13 @@ class EmulatorServer extends EventEmitter implements Emulator {
     const report = (entry: RequestLogEntry): void => {
       this.emit('request', entry);
     };
-    const httpServer = createHttpServer((req, res) => handleHttp(req, res, restHandler, report));
+    // The request log entry is only made while someone listens for it.
+    const httpServer = createHttpServer((req, res) =>
+      handleHttp(req, res, restHandler, this.listenerCount('request') > 0 ? report : undefined),
+    );
     const { config, store } = ctx;
-    this.netServer = createNetServer((socket) => {
+    // No Nagle on any connection: REST answers and pushes are single writes, never held back for an ACK.
+    this.netServer = createNetServer({ noDelay: true }, (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
@@ -236,19 +243,9 @@ function handleHttp(
   req: IncomingMessage,
   res: ServerResponse,
   handler: RequestListener,
-  report: (entry: RequestLogEntry) => void,
+  report: ((entry: RequestLogEntry) => void) | undefined,
 ): void {
-  const started = process.hrtime.bigint();
-  res.on('finish', () => {
-    report({
-      transport: 'http',
-      remote: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`,
-      // The query string carries the admin UserSig: log the path only.
-      op: `${req.method ?? '?'} ${(req.url ?? '').split('?')[0]}`,
-      code: res.statusCode,
-      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-    });
-  });
+  if (report) logWhenFinished(req, res, report);
   try {
     handler(req, res);
   } catch (err) {
@@ -260,4 +257,18 @@ function handleHttp(
     res.setHeader('content-type', 'text/plain');
     res.end(`emulator error: ${(err as Error).message}\n`);
   }
+}
+
+function logWhenFinished(req: IncomingMessage, res: ServerResponse, report: (entry: RequestLogEntry) => void): void {
+  const started = process.hrtime.bigint();
+  res.on('finish', () => {
+    report({
+      transport: 'http',
+      remote: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`,
+      // The query string carries the admin UserSig: log the path only.
+      op: `${req.method ?? '?'} ${(req.url ?? '').split('?')[0]}`,
+      code: res.statusCode,
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+    });
+  });
 }

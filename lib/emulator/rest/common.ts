@@ -20,6 +20,29 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const PATH = /^\/v4\/([A-Za-z0-9_]+)\/([A-Za-z0-9_]+)$/;
 
 /**
+ * A request target that `new URL()` and `URLSearchParams` would leave as it is: an API path and a
+ * query of characters that are never escaped nor decoded (UserSigs are `[A-Za-z0-9*_-]`).
+ */
+const PLAIN_TARGET = /^(\/v4\/[A-Za-z0-9_]+\/[A-Za-z0-9_]+)(?:\?([A-Za-z0-9_.~*=&-]*))?$/;
+
+/** The path and query parameters of a request target, as WHATWG URL parsing reads them. */
+function readTarget(rawUrl: string | undefined): { pathname: string; get(name: string): string | null } {
+  const plain = PLAIN_TARGET.exec(rawUrl ?? '');
+  if (!plain) {
+    const url = new URL(rawUrl ?? '/', 'http://emulator');
+    return { pathname: url.pathname, get: (name) => url.searchParams.get(name) };
+  }
+  const params = new Map<string, string>();
+  for (const pair of (plain[2] ?? '').split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    if (!params.has(name)) params.set(name, eq < 0 ? '' : pair.slice(eq + 1));
+  }
+  return { pathname: plain[1], get: (name) => params.get(name) ?? null };
+}
+
+/**
  * Checks method, path and query, then the admin's UserSig. Order: 60002 (method, path), 60012
  * (no sdkappid), 60006 (not this app), 60002 (`random`, `contenttype`), 60004 (no identifier),
  * 70xxx (UserSig, as `verifyUserSig` reports), 60010 (not an admin).
@@ -31,10 +54,9 @@ export function checkRequestLine(
   rawUrl: string | undefined,
 ): ApiAddress {
   if (method !== 'POST') refuse(CommonCode.BadUrl, `HTTP method must be POST, got ${method ?? 'none'}`);
-  const url = new URL(rawUrl ?? '/', 'http://emulator');
-  const m = PATH.exec(url.pathname);
-  if (!m) refuse(CommonCode.BadUrl, `URL path must be /v4/<service>/<command>, got ${url.pathname}`);
-  const q = url.searchParams;
+  const q = readTarget(rawUrl);
+  const m = PATH.exec(q.pathname);
+  if (!m) refuse(CommonCode.BadUrl, `URL path must be /v4/<service>/<command>, got ${q.pathname}`);
   const appId = q.get('sdkappid');
   if (!appId) refuse(CommonCode.AppIdMissing, 'sdkappid is missing');
   if (!/^\d+$/.test(appId) || Number(appId) !== config.sdkAppId) refuse(CommonCode.BadAppId, `invalid sdkappid ${appId}`);

@@ -19,6 +19,7 @@ import { GROUP_LIMITS, GroupCode } from '../../rest/validate/groups';
 import type { NewMember, StoredGroup, StoredMember } from '../group-store';
 import type { RestEnv } from './env';
 import { route, Route } from './env';
+import { rememberJson } from './json';
 
 /** Most members of each group type (MaxMemberCount may only lower it); 0: no member list. */
 const TYPE_MAX_MEMBERS: Readonly<Record<GroupType, number>> = {
@@ -88,32 +89,75 @@ function checkMemberKeys(env: RestEnv, items: readonly AppDefinedDataItem[]): vo
 }
 
 /**
- * Renders members as the member queries answer them, applying the three filters. Fields are
- * added in name order, as the service lists them in its samples.
+ * Rendered entries (frozen, their JSON text remembered) of the group store's cached member
+ * objects, by filter signature. The store replaces a member's object whenever the member or its
+ * custom data changes, so an entry found here is current.
  */
-function renderMembers(env: RestEnv, groupId: string, members: StoredMember[], f: GroupMemberFilters): GroupMemberInfo[] {
+const renderedMembers = new WeakMap<StoredMember, Map<string, GroupMemberInfo>>();
+
+/** Filter signatures kept per member before its entries start over. */
+const RENDERED_SIGNATURES = 8;
+
+const NO_DATA: ReadonlyMap<string, Map<string, string>> = new Map();
+
+/**
+ * Renders members as the member queries answer them, applying the three filters. Fields are
+ * added in name order, as the service lists them in its samples. With `cached` (the members are
+ * the group store's cached objects), entries without live fields (`OnlineStatus`, a running mute)
+ * are kept per member and filter, so a repeated query neither reads custom data nor serialises
+ * the entry again.
+ */
+function renderMembers(env: RestEnv, groupId: string, members: StoredMember[], f: GroupMemberFilters, cached = false): GroupMemberInfo[] {
   const roles = f.MemberRoleFilter && new Set(f.MemberRoleFilter);
   const shown = roles ? members.filter((m) => roles.has(m.role)) : members;
   const fields = f.MemberInfoFilter ? new Set(f.MemberInfoFilter) : DEFAULT_FIELDS;
   const keys = f.AppDefinedDataFilter_GroupMember ?? env.groups.memberKeys();
-  const data = keys.length > 0 ? env.groups.memberData(groupId, shown.map((m) => m.account)) : new Map<string, Map<string, string>>();
   const now = env.now();
-  return shown.map((m) => {
-    const own = data.get(m.account);
-    const info: GroupMemberInfo = {
-      AppMemberDefinedData: keys.map((Key) => ({ Key, Value: own?.get(Key) ?? '' })),
-    } as GroupMemberInfo;
-    if (fields.has('JoinTime')) info.JoinTime = m.joinTime;
-    if (fields.has('LastSendMsgTime')) info.LastSendMsgTime = m.lastSendMsgTime;
-    info.Member_Account = m.account;
-    if (fields.has('MsgFlag')) info.MsgFlag = m.msgFlag;
-    if (fields.has('MsgSeq')) info.MsgSeq = m.msgSeq;
-    if (fields.has('MuteUntil')) info.MuteUntil = m.muteUntil > now ? m.muteUntil : 0;
-    if (fields.has('NameCard')) info.NameCard = m.nameCard;
-    if (fields.has('OnlineStatus')) info.OnlineStatus = env.ctx.presence.isOnline(m.account) ? 'Online' : 'Offline';
-    if (fields.has('Role')) info.Role = m.role;
-    return info;
-  });
+  const signature =
+    cached && !fields.has('OnlineStatus') ? `${f.MemberInfoFilter ? f.MemberInfoFilter.join(',') : '*'}|${JSON.stringify(keys)}` : undefined;
+  const out = new Array<GroupMemberInfo>(shown.length);
+  const missing: number[] = [];
+  for (let i = 0; i < shown.length; i++) {
+    const hit = signature === undefined ? undefined : renderedMembers.get(shown[i])?.get(signature);
+    if (hit) out[i] = hit;
+    else missing.push(i);
+  }
+  if (missing.length === 0) return out;
+  const data = keys.length > 0 ? env.groups.memberData(groupId, missing.map((i) => shown[i].account)) : NO_DATA;
+  for (const i of missing) {
+    const m = shown[i];
+    const info = renderMember(env, m, fields, keys, data.get(m.account), now);
+    out[i] = info;
+    if (signature === undefined || (fields.has('MuteUntil') && m.muteUntil > now)) continue;
+    let bySignature = renderedMembers.get(m);
+    if (!bySignature) renderedMembers.set(m, (bySignature = new Map()));
+    else if (bySignature.size >= RENDERED_SIGNATURES) bySignature.clear();
+    bySignature.set(signature, rememberJson(info));
+  }
+  return out;
+}
+
+function renderMember(
+  env: RestEnv,
+  m: StoredMember,
+  fields: ReadonlySet<GroupMemberInfoField>,
+  keys: readonly string[],
+  own: Map<string, string> | undefined,
+  now: number,
+): GroupMemberInfo {
+  const info: GroupMemberInfo = {
+    AppMemberDefinedData: keys.map((Key) => ({ Key, Value: own?.get(Key) ?? '' })),
+  } as GroupMemberInfo;
+  if (fields.has('JoinTime')) info.JoinTime = m.joinTime;
+  if (fields.has('LastSendMsgTime')) info.LastSendMsgTime = m.lastSendMsgTime;
+  info.Member_Account = m.account;
+  if (fields.has('MsgFlag')) info.MsgFlag = m.msgFlag;
+  if (fields.has('MsgSeq')) info.MsgSeq = m.msgSeq;
+  if (fields.has('MuteUntil')) info.MuteUntil = m.muteUntil > now ? m.muteUntil : 0;
+  if (fields.has('NameCard')) info.NameCard = m.nameCard;
+  if (fields.has('OnlineStatus')) info.OnlineStatus = env.ctx.presence.isOnline(m.account) ? 'Online' : 'Offline';
+  if (fields.has('Role')) info.Role = m.role;
+  return info;
 }
 
 /** The group routes. */
@@ -224,6 +268,6 @@ export const groupRoutes: Route[] = [
   route(REST_APIS.getSpecifiedGroupMemberInfo, (env, req) => {
     const g = loadGroup(env, req.GroupId);
     const members = env.groups.getMembers(g.groupId, req.Member_List_Account);
-    return { GroupId: g.groupId, MemberList: renderMembers(env, g.groupId, members, req) };
+    return { GroupId: g.groupId, MemberList: renderMembers(env, g.groupId, members, req, true) };
   }),
 ];

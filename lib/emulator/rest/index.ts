@@ -22,13 +22,14 @@
  *   reads as `AllowType_Type_NeedConfirm`.
  * @packageDocumentation
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'http';
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'http';
 import type { EmulatorContext } from '../context';
 import { GroupStore } from '../group-store';
 import { CommonCode } from '../../rest/codes';
 import { RestError } from '../../rest/errors';
 import { checkRequestLine, MAX_BODY_BYTES, parseBody, VerifiedSigs } from './common';
 import type { RestEnv } from './env';
+import { stringifyBody } from './json';
 import { ProfileExtras } from './profile-extras';
 import { ApiRateLimit } from './rate-limit';
 import { dispatch, failure, ResponseBody } from './router';
@@ -73,18 +74,16 @@ function readBody(req: IncomingMessage, res: ServerResponse, done: (raw: Buffer,
     }
   });
   req.on('end', () => {
-    if (!res.headersSent) done(Buffer.concat(chunks), size > MAX_BODY_BYTES);
+    if (!res.headersSent) done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), size > MAX_BODY_BYTES);
   });
   req.on('error', () => req.destroy());
 }
 
 function send(res: ServerResponse, body: ResponseBody, close = false): void {
   if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(200, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...(close ? { connection: 'close' } : {}),
-  });
+  const text = stringifyBody(body);
+  const headers: OutgoingHttpHeaders = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) };
+  if (close) headers.connection = 'close';
+  res.writeHead(200, headers);
   res.end(text);
 }
