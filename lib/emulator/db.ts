@@ -2,7 +2,7 @@
  * Opens the emulator's SQLite database.
  * @packageDocumentation
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 /**
  * Opens (or creates) the database at `file`; `':memory:'` keeps everything in memory. Files use
@@ -10,7 +10,9 @@ import Database from 'better-sqlite3';
  * across process crashes in WAL mode.
  */
 export function openDatabase(file: string): Database.Database {
-  const db = new Database(file);
+  // Loaded here, not at import: apps that only use TIMClient never load SQLite's native module.
+  const SQLite = require('better-sqlite3') as typeof Database;
+  const db = new SQLite(file);
   if (file !== ':memory:' && file !== '') {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
