@@ -30,6 +30,12 @@ const CANDIDATES = [
     unavailable: () => addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)'),
   },
   {
+    id: 'timclient-nostack',
+    label: '`TIMClient.getUserStatus`, `callSiteStacks: false`',
+    desc: 'as above, but a failed call\'s TIMError carries no call-site stack (the one option that trades it for speed).',
+    unavailable: () => addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)'),
+  },
+  {
     id: 'binding',
     label: 'raw binding `sdk.TIMGetUserStatus`',
     desc: "`require('node-gyp-build')(root).load(sdkPath).TIMGetUserStatus('[\"u1\"]', cb)`: the constant JSON, a " +
