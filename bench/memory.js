@@ -2,6 +2,8 @@
 // Part 2: memory. One process per round (under `unshare -n`) makes 1,000,000 getUserStatus calls
 // with 64 in flight on the vendor library and reports its RSS after 100,000 and after 1,000,000
 // (also after a forced GC); the goal is growth within 20 MB and a process that exits by itself.
+// The raw C client runs the same calls as a baseline (one process stopping at each count; its peak
+// RSS), because the vendor library's own memory grows with the number of calls.
 const { CANDIDATES, runOnce, describeRun } = require('./overhead');
 const { summary, formatNumber, formatSummary } = require('./lib/stats');
 
@@ -22,7 +24,18 @@ async function measure(ctx) {
     }
   }
   const active = ctx.memoryCandidates.filter((id) => !skipped[id]);
+  const rawC = CANDIDATES.find((c) => c.id === 'raw-c');
+  const baseline = [];
   for (let round = 0; round < ctx.rounds; round++) {
+    if (!rawC.unavailable(ctx)) {
+      const peaks = [];
+      for (const n of [first, last]) {
+        const run = await runOnce({ ...ctx, n }, rawC, WINDOW, { workTimeoutMs: ctx.memoryTimeoutMs });
+        peaks.push(run.result ? run.result.maxRssKb / 1024 : undefined);
+      }
+      if (peaks.every((mb) => mb !== undefined)) baseline.push(peaks);
+      ctx.log(`part 2 round ${round + 1}/${ctx.rounds} raw-c: peak RSS ${peaks.map((mb) => (mb === undefined ? 'n/a' : `${formatNumber(mb, 1)} MB`)).join(' -> ')}`);
+    }
     for (const id of active) {
       const candidate = CANDIDATES.find((c) => c.id === id);
       const run = await runOnce({ ...ctx, n: first }, candidate, WINDOW, {
@@ -35,10 +48,10 @@ async function measure(ctx) {
       ctx.log(`part 2 round ${round + 1}/${ctx.rounds} ${id}: ${describeRun(run)}; RSS ${rss ?? 'n/a'}`);
     }
   }
-  return { records, skipped, active };
+  return { records, skipped, active, baseline };
 }
 
-function report(ctx, { records, skipped, active }) {
+function report(ctx, { records, skipped, active, baseline }) {
   const lines = [];
   lines.push(`## 2. Memory: RSS after ${formatNumber(ctx.memoryLast, 0)} calls versus after ${formatNumber(ctx.memoryFirst, 0)}`);
   lines.push('');
@@ -50,8 +63,9 @@ function report(ctx, { records, skipped, active }) {
   for (const [id, why] of Object.entries(skipped)) lines.push(`- Not run: ${id}: ${why}.`);
   if (Object.keys(skipped).length) lines.push('');
   if (active.length === 0) return lines.join('\n');
-  lines.push(`| candidate | RSS MB after ${formatNumber(ctx.memoryFirst, 0)} | after ${formatNumber(ctx.memoryLast, 0)} | growth MB | growth after GC MB | exited by itself |`);
-  lines.push('|---|---|---|---|---|---|');
+  const vendorGrowth = summary(baseline.map(([a, b]) => b - a));
+  lines.push(`| candidate | RSS MB after ${formatNumber(ctx.memoryFirst, 0)} | after ${formatNumber(ctx.memoryLast, 0)} | growth MB | growth after GC MB | JS heap used after GC MB, first → last | exited by itself |`);
+  lines.push('|---|---|---|---|---|---|---|');
   const goals = [];
   for (const id of active) {
     const runs = records.filter((r) => r.candidate === id);
@@ -59,16 +73,28 @@ function report(ctx, { records, skipped, active }) {
     const at = (k, key) => summary(ok.map((r) => r.result.rss[k][key]));
     const growth = ok.map((r) => r.result.rss[1].rssMb - r.result.rss[0].rssMb);
     const growthGc = ok.map((r) => r.result.rss[1].rssAfterGcMb - r.result.rss[0].rssAfterGcMb);
+    const heapUsed = (k) => formatSummary(summary(ok.map((r) => r.result.rss[k].heapUsedAfterGcMb).filter((v) => v !== undefined)), 1);
     const clean = runs.filter((r) => r.exit.state === 'clean').length;
     const states = [...new Set(runs.filter((r) => r.exit.state !== 'clean').map((r) => r.exit.state))];
     lines.push(`| ${id} | ${formatSummary(at(0, 'rssMb'), 1)} | ${formatSummary(at(1, 'rssMb'), 1)} | ${formatSummary(summary(growth), 1)} | ` +
-      `${formatSummary(summary(growthGc), 1)} | ${clean}/${runs.length}${states.length ? ` (${states.join(', ')})` : ''} |`);
+      `${formatSummary(summary(growthGc), 1)} | ${heapUsed(0)} → ${heapUsed(1)} | ${clean}/${runs.length}${states.length ? ` (${states.join(', ')})` : ''} |`);
+    if (id === 'timclient' && baseline.length) {
+      const beyond = summary(growth.map((g) => g - vendorGrowth.median));
+      goals.push(`- The vendor library's own growth over the same calls (raw C client, peak RSS, ${baseline.length} rounds): ` +
+        `${formatSummary(vendorGrowth, 1)} MB, so TIMClient's own share of the growth is ${formatSummary(beyond, 1)} MB ` +
+        `(${beyond.median <= GOAL_MB ? 'within' : 'over'} ${GOAL_MB} MB).`);
+    }
     if (id === 'timclient') {
       const met = ok.length === runs.length && ok.length > 0 && growth.every((g) => g <= GOAL_MB);
       goals.push(`- ${ok.length ? (met ? 'MET' : 'MISSED') : 'NOT MEASURED'}: TIMClient RSS growth within ${GOAL_MB} MB in every round ` +
         `(worst ${formatNumber(Math.max(...growth), 1)} MB)`);
       goals.push(`- ${runs.length ? (clean === runs.length ? 'MET' : 'MISSED') : 'NOT MEASURED'}: exits by itself every time (${clean}/${runs.length})`);
     }
+  }
+  if (baseline.length) {
+    const peak = (k) => summary(baseline.map((p) => p[k]));
+    lines.push(`| raw C client (baseline, peak RSS) | ${formatSummary(peak(0), 1)} | ${formatSummary(peak(1), 1)} | ` +
+      `${formatSummary(vendorGrowth, 1)} | | | |`);
   }
   lines.push('');
   if (goals.length) lines.push('### Goals', '', ...goals, '');

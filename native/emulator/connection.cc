@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "codes.h"
 #include "log.h"
 
 namespace tim_emulator {
@@ -22,13 +23,6 @@ constexpr Clock::duration kPingTimeout = seconds(10);  // unanswered ping: the l
 constexpr size_t kMaxInFlight = 1000;                  // then 9507, as the vendor
 constexpr size_t kReadChunk = 65536;
 constexpr size_t kMaxReadPerWake = 4 * 1048576;  // keep writes and timers fair under floods
-
-constexpr int32_t kCodeRequestTimeout = 6012;
-constexpr int32_t kCodeTooManyRequests = 9507;
-constexpr int32_t kCodeDisconnected = 9508;
-constexpr int32_t kCodeConnectTimeout = 9510;
-constexpr int32_t kCodeFrameTooLarge = 9522;
-constexpr int32_t kCodeInterrupted = 7009;
 
 const char kClientName[] = "tim-native-emulator/0.1";
 

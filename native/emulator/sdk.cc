@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "codes.h"
 #include "connection.h"
 #include "dispatcher.h"
 #include "frame.h"
@@ -21,14 +22,6 @@
 
 namespace tim_emulator {
 namespace {
-
-constexpr int32_t kCodeNotInitialized = 6013;
-constexpr int32_t kCodeNotLogin = 6014;
-constexpr int32_t kCodeInterrupted = 7009;
-constexpr int32_t kCodeLoginInProgress = 7501;
-constexpr int32_t kCodeLogoutInProgress = 7502;
-constexpr int32_t kCodeDisconnected = 9508;
-constexpr int32_t kCodeUserSigExpired = 70001;  // the server's answer to an expired UserSig
 
 constexpr auto kLoginConnectWait = std::chrono::seconds(5);  // then 9510
 
