@@ -281,7 +281,7 @@ describe('TIMClient: construction and validation', () => {
   });
 
   test('a library that does not exist is a clear Error naming it', () => {
-    const missing = path.join(dataDir, 'no-such-libImSDK.so');
+    const missing = path.join(dataDir, 'no-such-library.so');
     expect(() => new TIMClient({ sdkPath: missing })).toThrow(new RegExp(missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
   });
 

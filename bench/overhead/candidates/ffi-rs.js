@@ -11,6 +11,7 @@
 // permanent message listener).
 const { open, load, DataType, funcConstructor } = require('ffi-rs');
 
+// Runs only in a benchmark child process that the runner starts under `unshare -n`.
 const LIBRARY = 'libImSDK';
 
 // How many callbacks handed back a user_data other than the "" passed in (ffi-rs frees the
