@@ -18,6 +18,8 @@
 //   --work-timeout-ms 300000 per process
 //   --out bench/RESULTS.md
 //   --quick                  tiny sizes for checking correctness (writes bench/tmp/RESULTS.quick.md)
+// Every process that loads libImSDK is started under `unshare -n` by bench/lib/spawn.js; this runner
+// never loads it.
 // Environment: TIM_BENCH_DIST=<folder> measures TypeScript compiled elsewhere instead of dist/
 // (development only; the folder's parent must hold build/ with the addon, as the repository does).
 const fs = require('fs');
