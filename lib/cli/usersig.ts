@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import { DEFAULT_EMULATOR_SDK_APP_ID, DEV_SECRET_KEY } from '../emulator';
+import { isValidUserId } from '../emulator/requests';
 import { DEFAULT_USERSIG_EXPIRE_SECONDS, genUserSig } from '../usersig';
 import { int, positionals, str, UsageError } from './args';
 import type { Command } from './command';
@@ -10,7 +11,7 @@ import { sdkAppIdOption } from './session';
 
 /** The service's rule for user ids: printable ASCII, 1 to 32 bytes. */
 export function checkUserId(userId: string, command: string): string {
-  if (!/^[\x20-\x7e]{1,32}$/.test(userId)) {
+  if (!isValidUserId(userId)) {
     throw new UsageError(`invalid user id ${JSON.stringify(userId)}: 1 to 32 printable ASCII characters (7003 ERR_SDK_COMM_INVALID_IDENTIFIER)`, command);
   }
   return userId;

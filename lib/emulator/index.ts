@@ -128,10 +128,10 @@ class EmulatorServer extends EventEmitter implements Emulator {
     const report = (entry: RequestLogEntry): void => {
       this.emit('request', entry);
     };
-    // The request log entry is only made while someone listens for it.
-    const httpServer = createHttpServer((req, res) =>
-      handleHttp(req, res, restHandler, this.listenerCount('request') > 0 ? report : undefined),
-    );
+    // Request log entries are only made while someone listens for them.
+    const requestLog = (): ((entry: RequestLogEntry) => void) | undefined =>
+      this.listenerCount('request') > 0 ? report : undefined;
+    const httpServer = createHttpServer((req, res) => handleHttp(req, res, restHandler, requestLog()));
     const { config, store } = ctx;
     // No Nagle on any connection: REST answers and pushes are single writes, never held back for an ACK.
     this.netServer = createNetServer({ noDelay: true }, (socket) => {
@@ -140,7 +140,7 @@ class EmulatorServer extends EventEmitter implements Emulator {
       socket.on('error', () => undefined);
       routeConnection(socket, {
         http: httpServer,
-        native: (s, rest) => new Session(s, { config, store, presence, onRequest: report }).receive(rest),
+        native: (s, rest) => new Session(s, { config, store, presence, requestLog }).receive(rest),
       });
     });
   }

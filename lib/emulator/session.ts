@@ -54,8 +54,8 @@ export interface SessionDeps {
   config: EmulatorConfig;
   store: ProfileStore;
   presence: PresenceHub;
-  /** Called once per handled request. */
-  onRequest(entry: RequestLogEntry): void;
+  /** Where to report each handled request, or undefined while nobody listens (nothing is built). */
+  requestLog(): ((entry: RequestLogEntry) => void) | undefined;
 }
 
 interface Result {
@@ -138,7 +138,8 @@ export class Session implements PresenceClient {
   }
 
   private request(req: RequestFrame): void {
-    const started = process.hrtime.bigint();
+    const log = this.deps.requestLog();
+    const started = log ? process.hrtime.bigint() : 0n;
     const userBefore = this.userId;
     let result: Result;
     try {
@@ -150,8 +151,13 @@ export class Session implements PresenceClient {
           : { code: Code.DATABASE_ERROR, desc: `emulator error: ${(err as Error).message}`, json: '' };
     }
     this.respond(req.id, result);
+    if (log) this.report(log, req, result, userBefore, started);
+    result.after?.();
+  }
+
+  private report(log: (entry: RequestLogEntry) => void, req: RequestFrame, result: Result, userBefore: string | undefined, started: bigint): void {
     const userId = this.userId ?? userBefore;
-    this.deps.onRequest({
+    log({
       transport: 'protocol',
       remote: this.remote,
       op: OP_NAMES[req.op] ?? `OP_${req.op}`,
@@ -159,7 +165,6 @@ export class Session implements PresenceClient {
       code: result.code,
       durationMs: Number(process.hrtime.bigint() - started) / 1e6,
     });
-    result.after?.();
   }
 
   private respond(id: number, result: Result): void {

@@ -15,7 +15,7 @@ import type {
   GroupMemberInfoField,
   GroupType,
 } from '../../rest/types';
-import { GROUP_LIMITS, GroupCode } from '../../rest/validate/groups';
+import { GROUP_LIMITS, GroupCode, MEMBER_INFO_FIELDS } from '../../rest/validate/groups';
 import type { NewMember, StoredGroup, StoredMember } from '../group-store';
 import type { RestEnv } from './env';
 import { route, Route } from './env';
@@ -45,16 +45,10 @@ const ID_TYPE_CHAR: Readonly<Record<GroupType, string>> = {
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** Fields returned when `MemberInfoFilter` is absent: all but OnlineStatus. */
-const DEFAULT_FIELDS: ReadonlySet<GroupMemberInfoField> = new Set<GroupMemberInfoField>([
-  'Role',
-  'JoinTime',
-  'MsgSeq',
-  'MsgFlag',
-  'LastSendMsgTime',
-  'MuteUntil',
-  'NameCard',
-]);
+/** Fields returned when `MemberInfoFilter` is absent: all but OnlineStatus (Member_Account is always there). */
+const DEFAULT_FIELDS: ReadonlySet<GroupMemberInfoField> = new Set(
+  MEMBER_INFO_FIELDS.filter((field) => field !== 'OnlineStatus' && field !== 'Member_Account'),
+);
 
 function newGroupId(env: RestEnv, type: GroupType): string {
   for (;;) {
