@@ -8,7 +8,7 @@
 //   --warmup 5000            warm-up calls per process, same window, not measured
 //   --rounds 3               rounds (candidates interleaved within each)
 //   --windows 1,64,1024,unbounded
-//   --candidates raw-c,timclient,timclient-nostack,binding,koffi,ffi-rs
+//   --candidates raw-c,timclient,timclient-callsite,promise-floor,binding,koffi,ffi-rs
 //   --memory-candidates timclient   (part 2; any Node candidate, e.g. timclient,ffi-rs)
 //   --memory-first 100000 --memory-last 1000000
 //   --emulator-n 20000 --emulator-warmup 1000        (part 3, native client round trips)
@@ -36,7 +36,7 @@ const DEFAULTS = {
   warmup: 5_000,
   rounds: 3,
   windows: '1,64,1024,unbounded',
-  candidates: 'raw-c,timclient,timclient-nostack,binding,koffi,ffi-rs',
+  candidates: 'raw-c,timclient,timclient-callsite,promise-floor,binding,koffi,ffi-rs',
   'memory-candidates': 'timclient',
   'memory-first': 100_000,
   'memory-last': 1_000_000,

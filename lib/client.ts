@@ -32,7 +32,7 @@ import {
   TIMProfileAddPermission,
 } from './constants';
 import type { TIMLoginStatus, TIMNetworkStatus } from './constants';
-import { captureCallSite, createStacklessTIMError, failAt, TIMError, withCallSite } from './errors';
+import { captureCallSite, createTIMErrorAbove, failAt, TIMError, withCallSite } from './errors';
 import type { CallSite } from './errors';
 import type { RawCommCallback, RawSdk } from './native';
 import type {
@@ -138,10 +138,15 @@ const OP_API: readonly string[] = [
 
 /** One call from its public method until it settles. */
 class Request {
-  /** Set by the promise executor right after construction. */
-  resolve: (value: unknown) => void = noop;
-  reject: (err: Error) => void = noop;
+  /** Resolves the promise {@link outcome} awaits; set by the promise executor right after construction. */
+  wake: () => void = noop;
   settled = false;
+  /** The outcome once settled: the library's code (0: success) and description, and its answer. */
+  code = 0;
+  desc = '';
+  json = '';
+  /** Set instead when the addon threw (the call never reached the library). */
+  thrown: Error | undefined = undefined;
   /** Crossed into the library and its callback has not come yet (counts against maxInFlight). */
   inFlight = false;
   timer: NodeJS.Timeout | undefined = undefined;
@@ -157,26 +162,44 @@ class Request {
     readonly arg2: string,
     readonly parse: (json: string) => unknown,
     /**
-     * The call site, and the rejection if the library fails the call ({@link failAt});
-     * `undefined` when the client does not capture call sites (`callSiteStacks: false`).
+     * The synchronous call site, and the rejection if the library fails the call ({@link failAt});
+     * `undefined` unless the client captures call sites (`callSiteStacks: true`).
      */
-    readonly error: TIMError | undefined,
+    readonly site: TIMError | undefined,
   ) {}
 }
 
-/** The TIMError a request fails with: its call site's, filled in, or a new one without a stack. */
+/**
+ * The promise a public method returns: waits until the request settles, then resolves with the
+ * parsed answer or throws. The only async function of a call, so that a TIMError made here (only
+ * when the call failed, so success costs no stack) carries V8's async stack trace: the async
+ * functions awaiting the call, that is the caller's code. Runs on the JS thread, in a microtask.
+ */
+async function outcome(settled: Promise<void>, req: Request): Promise<unknown> {
+  await settled;
+  if (req.thrown !== undefined) throw req.site !== undefined ? withCallSite(req.thrown, req.site) : req.thrown;
+  if (req.code !== 0) throw failure(req, req.code, req.desc);
+  try {
+    return req.parse(req.json);
+  } catch (err) {
+    throw failure(req, TIMErrorCode.ERR_INVALID_JSON, `could not parse the library's answer: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The TIMError a request fails with: its synchronous call site's, filled in, or a new one whose
+ * stack is captured here, above {@link outcome} (which leaves the async frames of the callers).
+ */
 function failure(req: Request, code: number, desc: string): TIMError {
-  return req.error !== undefined ? failAt(req.error, code, desc) : createStacklessTIMError(code, desc, OP_API[req.op] as string);
+  return req.site !== undefined ? failAt(req.site, code, desc) : createTIMErrorAbove(code, desc, OP_API[req.op] as string, outcome);
 }
 
 /** The request whose promise is being constructed; see {@link takeResolvers}. */
 let constructing: Request | undefined;
 
-/** Promise executor shared by every call (no closure per call): hands the resolvers to the request. */
-function takeResolvers(resolve: (value: unknown) => void, reject: (err: Error) => void): void {
-  const req = constructing as Request;
-  req.resolve = resolve;
-  req.reject = reject;
+/** Promise executor shared by every call (no closure per call): hands `resolve` to the request. */
+function takeResolvers(resolve: () => void): void {
+  (constructing as Request).wake = resolve;
 }
 
 function noop(): void {}
@@ -194,7 +217,9 @@ const busyClients = new Map<string, Set<TIMClient>>();
  *   answer (objects keyed by the `kTIM*` strings). A failure rejects with {@link TIMError}: the
  *   library's callback code, or the negative `TIMResult` when it refused the call. Bad arguments
  *   reject (or, for the synchronous methods, throw) a `TypeError` before anything reaches the
- *   library. Promise-returning methods never throw.
+ *   library. Promise-returning methods never throw. A TIMError's stack is the async functions
+ *   awaiting the call, captured when it fails (or, with `callSiteStacks`, the synchronous call
+ *   site, captured when the call is made).
  * - Calls are handed to the library at most `maxInFlight` at a time (default 1000, the vendor's own
  *   limit); the others wait in FIFO order.
  * - With `timeoutMs`, a call that has not settled in time rejects with 6012
@@ -260,7 +285,7 @@ export class TIMClient extends EventEmitter {
     this.timeoutMs =
       opts.timeoutMs === undefined ? undefined : checkPositiveInteger(opts.timeoutMs, MAX_TIMEOUT_MS, 'options.timeoutMs');
     this.callSiteStacks =
-      opts.callSiteStacks === undefined ? true : checkBoolean(opts.callSiteStacks, 'options.callSiteStacks');
+      opts.callSiteStacks === undefined ? false : checkBoolean(opts.callSiteStacks, 'options.callSiteStacks');
     const addon = loadAddon();
     // A bare file name is left to the system's library search; a path is made absolute.
     const isBareName = sdkPath !== undefined && !sdkPath.includes('/') && !sdkPath.includes(path.sep);
@@ -361,7 +386,7 @@ export class TIMClient extends EventEmitter {
     this.markUninitialised();
     for (const client of others) client.pump();
     for (const req of interrupted) {
-      this.settle(req, failure(req, TIMErrorCode.ERR_SDK_COMM_INTERRUPT, 'interrupted by uninit'));
+      this.settle(req, TIMErrorCode.ERR_SDK_COMM_INTERRUPT, 'interrupted by uninit');
     }
     if (thrown !== undefined) throw thrown instanceof Error ? withCallSite(thrown, site) : thrown;
     if (result !== 0) throw failAt(site, result, '');
@@ -375,7 +400,7 @@ export class TIMClient extends EventEmitter {
       const sig = checkString(userSig, 'userSig');
       return this.call(new Request(Op.Login, id, sig, parseNothing, site)) as Promise<void>;
     } catch (err) {
-      return rejectAt(err, site);
+      return rejectAt(err, site, this.login);
     }
   }
 
@@ -385,7 +410,7 @@ export class TIMClient extends EventEmitter {
     try {
       return this.call(new Request(Op.Logout, '', '', parseNothing, site)) as Promise<void>;
     } catch (err) {
-      return rejectAt(err, site);
+      return rejectAt(err, site, this.logout);
     }
   }
 
@@ -414,7 +439,7 @@ export class TIMClient extends EventEmitter {
       const json = JSON.stringify(buildProfileListParam(param));
       return this.call(new Request(Op.GetUserProfileList, json, '', parseArray, site)) as Promise<UserProfile[]>;
     } catch (err) {
-      return rejectAt(err, site);
+      return rejectAt(err, site, this.getUserProfileList);
     }
   }
 
@@ -428,7 +453,7 @@ export class TIMClient extends EventEmitter {
       const json = JSON.stringify(checkProfileItem(item));
       return this.call(new Request(Op.ModifySelfUserProfile, json, '', parseNothing, site)) as Promise<void>;
     } catch (err) {
-      return rejectAt(err, site);
+      return rejectAt(err, site, this.modifySelfUserProfile);
     }
   }
 
@@ -439,7 +464,7 @@ export class TIMClient extends EventEmitter {
       const json = stringArrayJson(userIds, 'userIds');
       return this.call(new Request(Op.GetUserStatus, json, '', parseArray, site)) as Promise<UserStatus[]>;
     } catch (err) {
-      return rejectAt(err, site);
+      return rejectAt(err, site, this.getUserStatus);
     }
   }
 
@@ -450,7 +475,7 @@ export class TIMClient extends EventEmitter {
       const json = JSON.stringify(buildStatusParam(status));
       return this.call(new Request(Op.SetSelfStatus, json, '', parseNothing, site)) as Promise<void>;
     } catch (err) {
-      return rejectAt(err, site);
+      return rejectAt(err, site, this.setSelfStatus);
     }
   }
 
@@ -461,7 +486,7 @@ export class TIMClient extends EventEmitter {
       const json = stringArrayJson(userIds, 'userIds');
       return this.call(new Request(Op.SubscribeUserStatus, json, '', parseNothing, site)) as Promise<void>;
     } catch (err) {
-      return rejectAt(err, site);
+      return rejectAt(err, site, this.subscribeUserStatus);
     }
   }
 
@@ -475,7 +500,7 @@ export class TIMClient extends EventEmitter {
       const json = userIds === undefined ? '' : stringArrayJson(userIds, 'userIds');
       return this.call(new Request(Op.UnsubscribeUserStatus, json, '', parseNothing, site)) as Promise<void>;
     } catch (err) {
-      return rejectAt(err, site);
+      return rejectAt(err, site, this.unsubscribeUserStatus);
     }
   }
 
@@ -552,7 +577,7 @@ export class TIMClient extends EventEmitter {
   /** Queues or sends a request; the promise settles with its answer. */
   private call(req: Request): Promise<unknown> {
     constructing = req;
-    const promise = new Promise<unknown>(takeResolvers);
+    const settled = new Promise<void>(takeResolvers);
     constructing = undefined;
     if (this.timeoutMs !== undefined) {
       req.timer = setTimeout(() => this.timeOut(req), this.timeoutMs);
@@ -564,7 +589,7 @@ export class TIMClient extends EventEmitter {
       this.queue.push(req);
       this.pump();
     }
-    return promise;
+    return outcome(settled, req);
   }
 
   /** Calls the request's C function with `cb` as its callback; returns the `TIMResult`. */
@@ -604,14 +629,13 @@ export class TIMClient extends EventEmitter {
       result = this.invoke(req, (code, desc, json) => this.onAnswer(req, code, desc, json));
     } catch (err) {
       this.releaseSlot(req);
-      const site = req.error;
-      this.settle(req, err instanceof Error ? (site !== undefined ? withCallSite(err, site) : err) : new Error(String(err)));
+      this.settle(req, 0, '', '', err instanceof Error ? err : new Error(String(err)));
       return;
     }
     if (result !== 0 && req.inFlight) {
       // Refused: the callback will not come. The caller's pump() loop goes on with the next one.
       this.releaseSlot(req);
-      this.settle(req, failure(req, result, ''));
+      this.settle(req, result, '');
     }
   }
 
@@ -619,25 +643,8 @@ export class TIMClient extends EventEmitter {
   private onAnswer(req: Request, code: number, desc: string, json: string): void {
     if (!req.inFlight) return; // interrupted by uninit() (or a refused call that still called back)
     this.releaseSlot(req);
-    this.settleWithAnswer(req, code, desc, json); // no-op when it timed out: the answer is dropped
+    this.settle(req, code, desc, json); // no-op when it timed out: the answer is dropped
     if (this.queueHead !== this.queue.length) this.pump();
-  }
-
-  private settleWithAnswer(req: Request, code: number, desc: string, json: string): void {
-    if (req.settled) return;
-    if (code !== 0) {
-      this.settle(req, failure(req, code, desc));
-      return;
-    }
-    let value: unknown;
-    try {
-      value = req.parse(json);
-    } catch (err) {
-      const why = `could not parse the library's answer: ${(err as Error).message}`;
-      this.settle(req, failure(req, TIMErrorCode.ERR_INVALID_JSON, why));
-      return;
-    }
-    this.settle(req, undefined, value);
   }
 
   /** Takes a request out of the in-flight list (its links cleared, so it holds no other request). */
@@ -686,19 +693,26 @@ export class TIMClient extends EventEmitter {
     req.timer = undefined;
     if (req.settled) return;
     // Queued: it is skipped when its turn comes. In flight: it keeps its slot until the answer.
-    this.settle(req, failure(req, TIMErrorCode.ERR_REQUEST_TIME_OUT, `no answer within ${this.timeoutMs} ms`));
+    this.settle(req, TIMErrorCode.ERR_REQUEST_TIME_OUT, `no answer within ${this.timeoutMs} ms`);
   }
 
-  /** Settles once: rejects with `err` when given, else resolves with `value`. */
-  private settle(req: Request, err: Error | undefined, value?: unknown): void {
+  /**
+   * Settles once: records the outcome (code 0 and the answer JSON, a failure's code and
+   * description, or what the addon threw) and wakes {@link outcome}, which turns it into the
+   * caller's result or error.
+   */
+  private settle(req: Request, code: number, desc: string, json = '', thrown?: Error): void {
     if (req.settled) return;
     req.settled = true;
     if (req.timer !== undefined) {
       clearTimeout(req.timer);
       req.timer = undefined;
     }
-    if (err !== undefined) req.reject(err);
-    else req.resolve(value);
+    req.code = code;
+    req.desc = desc;
+    req.json = json;
+    req.thrown = thrown;
+    req.wake();
   }
 
   /**
@@ -815,8 +829,17 @@ function removeBusy(libraryPath: string, client: TIMClient): void {
   if (set.size === 0) busyClients.delete(libraryPath);
 }
 
-function rejectAt<T>(err: unknown, site: CallSite | undefined): Promise<T> {
-  return Promise.reject(err instanceof Error && site !== undefined ? withCallSite(err, site) : err);
+/**
+ * The rejection of a call that failed before reaching the library (a bad argument): the error
+ * with the synchronous call site's stack, or with its stack captured again above the public
+ * method `above`, so that it starts at the caller rather than in the validation code.
+ */
+function rejectAt<T>(err: unknown, site: CallSite | undefined, above: (...args: never[]) => unknown): Promise<T> {
+  if (err instanceof Error) {
+    if (site !== undefined) withCallSite(err, site);
+    else Error.captureStackTrace(err, above);
+  }
+  return Promise.reject(err);
 }
 
 function parseNothing(): void {

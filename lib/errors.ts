@@ -1,6 +1,7 @@
 /**
- * {@link TIMError}, the one error type of failed TIM calls, and the helpers that build it with the
- * stack of the call site (captured when the call was made, not in the callback).
+ * {@link TIMError}, the one error type of failed TIM calls, and the helpers that give it a stack
+ * that points at the caller: V8's async frames, captured when a call fails, or the synchronous
+ * call site, captured when the call is made (`callSiteStacks: true`). Never the callback's.
  * @packageDocumentation
  */
 import { describeErrorCode, errorCodeName } from './constants';
@@ -22,7 +23,6 @@ export class TIMError extends Error {
   /** The C function that failed, e.g. `"TIMGetUserStatus"`. */
   readonly api: string;
 
-  /** Prefer {@link createTIMError}, which also attaches the call-site stack. */
   constructor(code: number, desc: string, api: string) {
     super(deferMessage ? '' : formatMessage(code, desc, api));
     this.name = 'TIMError';
@@ -85,26 +85,8 @@ export function failAt(err: TIMError, code: number, desc: string): TIMError {
 }
 
 /**
- * Builds a {@link TIMError} whose stack is the call site's (the `at ...` lines of `site`) under
- * the error's own `TIMError: ...` line. The error's own stack is not captured (the call site
- * replaces it) and the stack text is formatted only when first read.
- */
-export function createTIMError(code: number, desc: string, api: string, site?: CallSite): TIMError {
-  if (site === undefined) return new TIMError(code, desc, api);
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  let err: TIMError;
-  try {
-    err = new TIMError(code, desc, api);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  return withCallSite(err, site);
-}
-
-/**
  * Builds a {@link TIMError} whose stack is only its `TIMError: ...` line, without capturing any
- * (for clients created with `callSiteStacks: false`: the stack of a callback would only mislead).
+ * (the stack of a callback or a timer would only mislead).
  */
 export function createStacklessTIMError(code: number, desc: string, api: string): TIMError {
   const limit = Error.stackTraceLimit;
@@ -117,7 +99,18 @@ export function createStacklessTIMError(code: number, desc: string, api: string)
 }
 
 /**
- * Gives an error (from validation, the addon, or {@link createTIMError}) the call site's stack, in
+ * Builds a {@link TIMError} whose stack is captured now, without the frames of `above` and of
+ * what it called. Inside an async function resumed after an `await`, what is left are V8's async
+ * frames: the async functions awaiting that one, that is the caller's code.
+ */
+export function createTIMErrorAbove(code: number, desc: string, api: string, above: (...args: never[]) => unknown): TIMError {
+  const err = createStacklessTIMError(code, desc, api);
+  Error.captureStackTrace(err, above);
+  return err;
+}
+
+/**
+ * Gives an error (from validation, or the addon) the call site's stack, in
  * place. The text is built when `stack` is first read; assigning `stack` still works. (Only for
  * the rare errors that are not the call site's own: an accessor per object is costly.)
  */

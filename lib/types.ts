@@ -180,12 +180,14 @@ export interface TIMClientOptions {
    */
   timeoutMs?: number;
   /**
-   * Give every failed call's {@link TIMError} the stack of its call site (default `true`): the
-   * stack is captured when the method is called, so it shows where your code called from. Capturing
-   * costs a few microseconds of CPU per call (V8 walks the caller's frames), which is most of
-   * TIMClient's own cost at high call rates. `false` skips it: a failed call's TIMError then has
-   * no stack frames (only its `TIMError: ...` line), and a bad argument's TypeError keeps the stack
-   * of where it was thrown (which includes your call site). Code, desc, api and message are the same.
+   * Capture the synchronous stack of every call when it is made, and give it to the call's
+   * {@link TIMError} if it fails (default `false`). Without it, a failed call's TIMError carries
+   * V8's async stack trace, captured only when the call fails: the async functions that `await`
+   * the call, your code, at no cost to calls that succeed; a call that no async function awaits
+   * (only `.then()`) gets no frames. With it, every error points at the line that made the call,
+   * however the promise is used, at the price of a few microseconds of CPU per call (V8 walks the
+   * caller's frames), successful or not. Code, desc, api and message are the same either way; a
+   * bad argument's TypeError always starts at your call.
    */
   callSiteStacks?: boolean;
 }

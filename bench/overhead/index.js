@@ -25,15 +25,25 @@ const CANDIDATES = [
     id: 'timclient',
     label: '`TIMClient.getUserStatus`',
     desc: "`new TIMClient({ sdkPath })`, default options, `getUserStatus(['u1'])`: validation, JSON.stringify, a promise " +
-      'rejected with a TIMError carrying the call-site stack. Default `maxInFlight` is 1000, so beyond that calls wait in ' +
-      "TIMClient's queue (unbounded = all N promises at once, at most 1000 of them inside the SDK).",
+      'rejected with a TIMError whose stack (V8\'s async frames, here none: the driver uses `.then()`) is captured when the ' +
+      "call fails. Default `maxInFlight` is 1000, so beyond that calls wait in TIMClient's queue (unbounded = all N promises " +
+      'at once, at most 1000 of them inside the SDK).',
     unavailable: () => addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)'),
   },
   {
-    id: 'timclient-nostack',
-    label: '`TIMClient.getUserStatus`, `callSiteStacks: false`',
-    desc: 'as above, but a failed call\'s TIMError carries no call-site stack (the one option that trades it for speed).',
+    id: 'timclient-callsite',
+    label: '`TIMClient.getUserStatus`, `callSiteStacks: true`',
+    desc: 'as above, but every call captures its synchronous call-site stack when it is made (the TIMError it fails with carries it).',
     unavailable: () => addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)'),
+  },
+  {
+    id: 'promise-floor',
+    label: 'promise floor (raw binding + one promise)',
+    desc: 'what a promise per call costs by itself (bench/overhead/candidates/promise-floor.js): JSON.stringify, `new Promise`, ' +
+      'the raw binding call with a closure that rejects with a stackless Error carrying the code; no validation, queue, ' +
+      'timeouts or uninit handling, every call straight into the SDK. Not a product: the floor any promise API over this ' +
+      'binding starts from.',
+    unavailable: () => addonMissing(),
   },
   {
     id: 'binding',
@@ -209,6 +219,10 @@ function report(ctx, { records, skipped, candidates }) {
     const ru = ratios(records, 0, 'timclient', 'raw-c');
     lines.push(goalLine(has('timclient') && ru.length ? med(ru) >= 0.75 : null,
       `TIMClient unbounded >= 0.75× raw C: ${fmtRatio(ru)}`));
+    if (has('promise-floor')) {
+      lines.push(`- For reference, unbounded: the promise floor at ${fmtRatio(ratios(records, 0, 'promise-floor', 'raw-c'))} raw C; ` +
+        `TIMClient at ${fmtRatio(ratios(records, 0, 'timclient', 'promise-floor'))} the promise floor.`);
+    }
   }
   if (ctx.windows.includes(64)) {
     for (const other of ['koffi', 'ffi-rs']) {
