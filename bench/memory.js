@@ -58,14 +58,16 @@ function report(ctx, { records, skipped, active, baseline }) {
   lines.push(`getUserStatus with ${WINDOW} in flight on the vendor library, one process per round under \`unshare -n\`, ` +
     `started with \`--expose-gc\`. RSS is read after ${formatNumber(ctx.memoryFirst, 0)} and after ${formatNumber(ctx.memoryLast, 0)} ` +
     `measured calls (after ${formatNumber(ctx.warmup, 0)} warm-up calls), as is and after \`global.gc()\`. Cells: median (min–max) over ` +
-    `${ctx.rounds} rounds. The goal (growth within ${GOAL_MB} MB) is judged on the plain RSS of every round.`);
+    `${ctx.rounds} rounds. The goal (growth within ${GOAL_MB} MB) is judged on the plain RSS of every round. Both the Node ` +
+    `driver and the raw C client keep per-call times in rings of at most 131,072 entries, so their own memory does not grow ` +
+    `with the number of calls. V8 heap total: the heap V8 has reserved (young generation included), after GC.`);
   lines.push('');
   for (const [id, why] of Object.entries(skipped)) lines.push(`- Not run: ${id}: ${why}.`);
   if (Object.keys(skipped).length) lines.push('');
   if (active.length === 0) return lines.join('\n');
   const vendorGrowth = summary(baseline.map(([a, b]) => b - a));
-  lines.push(`| candidate | RSS MB after ${formatNumber(ctx.memoryFirst, 0)} | after ${formatNumber(ctx.memoryLast, 0)} | growth MB | growth after GC MB | JS heap used after GC MB, first → last | exited by itself |`);
-  lines.push('|---|---|---|---|---|---|---|');
+  lines.push(`| candidate | RSS MB after ${formatNumber(ctx.memoryFirst, 0)} | after ${formatNumber(ctx.memoryLast, 0)} | growth MB | growth after GC MB | JS heap used after GC MB, first → last | V8 heap total after GC MB, first → last | exited by itself |`);
+  lines.push('|---|---|---|---|---|---|---|---|');
   const goals = [];
   for (const id of active) {
     const runs = records.filter((r) => r.candidate === id);
@@ -73,11 +75,13 @@ function report(ctx, { records, skipped, active, baseline }) {
     const at = (k, key) => summary(ok.map((r) => r.result.rss[k][key]));
     const growth = ok.map((r) => r.result.rss[1].rssMb - r.result.rss[0].rssMb);
     const growthGc = ok.map((r) => r.result.rss[1].rssAfterGcMb - r.result.rss[0].rssAfterGcMb);
-    const heapUsed = (k) => formatSummary(summary(ok.map((r) => r.result.rss[k].heapUsedAfterGcMb).filter((v) => v !== undefined)), 1);
+    const heap = (k, key) => formatSummary(summary(ok.map((r) => r.result.rss[k][key]).filter((v) => v !== undefined)), 1);
+    const heapUsed = (k) => heap(k, 'heapUsedAfterGcMb');
+    const heapTotal = (k) => heap(k, 'heapTotalAfterGcMb');
     const clean = runs.filter((r) => r.exit.state === 'clean').length;
     const states = [...new Set(runs.filter((r) => r.exit.state !== 'clean').map((r) => r.exit.state))];
     lines.push(`| ${id} | ${formatSummary(at(0, 'rssMb'), 1)} | ${formatSummary(at(1, 'rssMb'), 1)} | ${formatSummary(summary(growth), 1)} | ` +
-      `${formatSummary(summary(growthGc), 1)} | ${heapUsed(0)} → ${heapUsed(1)} | ${clean}/${runs.length}${states.length ? ` (${states.join(', ')})` : ''} |`);
+      `${formatSummary(summary(growthGc), 1)} | ${heapUsed(0)} → ${heapUsed(1)} | ${heapTotal(0)} → ${heapTotal(1)} | ${clean}/${runs.length}${states.length ? ` (${states.join(', ')})` : ''} |`);
     if (id === 'timclient' && baseline.length) {
       const beyond = summary(growth.map((g) => g - vendorGrowth.median));
       goals.push(`- The vendor library's own growth over the same calls (raw C client, peak RSS, ${baseline.length} rounds): ` +
@@ -94,7 +98,7 @@ function report(ctx, { records, skipped, active, baseline }) {
   if (baseline.length) {
     const peak = (k) => summary(baseline.map((p) => p[k]));
     lines.push(`| raw C client (baseline, peak RSS) | ${formatSummary(peak(0), 1)} | ${formatSummary(peak(1), 1)} | ` +
-      `${formatSummary(vendorGrowth, 1)} | | | |`);
+      `${formatSummary(vendorGrowth, 1)} | | | | |`);
   }
   lines.push('');
   if (goals.length) lines.push('### Goals', '', ...goals, '');

@@ -26,10 +26,18 @@
 
 static TIMJsonCallFn get_user_status;
 
-// Completion queue: each call pushes its index exactly once, so an array of n slots never wraps.
+// Per-call bookkeeping is kept in rings of at most kMaxSlots entries, indexed by call index modulo
+// the ring size, so that the client's own memory does not grow with the number of calls (the
+// memory part compares RSS after 100,000 and 1,000,000 calls). A call's slot is reused only after
+// kMaxSlots later calls were issued, far more than any window in flight here; with more calls
+// than that, the latency percentiles cover the last kMaxSlots calls.
+enum { kMaxSlots = 131072 };
+
+// Completion ring: each call pushes its index exactly once; at most `window` are unconsumed.
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queue_cond = PTHREAD_COND_INITIALIZER;
 static int32_t* queue;
+static size_t queue_slots;
 static size_t queue_pushed;
 static int main_waiting;
 static long unexpected_codes;
@@ -49,7 +57,7 @@ static void on_result(int32_t code, const char* desc, const char* json, const vo
   pthread_mutex_lock(&queue_lock);
   if (code != 6014) unexpected_codes++;
   if (pthread_equal(pthread_self(), main_thread)) callbacks_on_main_thread++;
-  queue[queue_pushed++] = (int32_t)(intptr_t)user_data;
+  queue[queue_pushed++ % queue_slots] = (int32_t)(intptr_t)user_data;
   if (main_waiting) pthread_cond_signal(&queue_cond);
   pthread_mutex_unlock(&queue_lock);
 }
@@ -67,7 +75,8 @@ typedef struct {
 } phase_result;
 
 // Main thread. Runs n calls with `window` in flight (0 = issue all at once) and measures them.
-static phase_result run_phase(size_t n, size_t window, double* started, double* latency) {
+static phase_result run_phase(size_t n, size_t window, size_t slots, double* started,
+                              double* latency) {
   static const char kJson[] = "[\"u1\"]";
   phase_result r = {0, 0, 0, 0};
   size_t issued = 0, consumed = 0;
@@ -78,12 +87,12 @@ static phase_result run_phase(size_t n, size_t window, double* started, double* 
   double t0 = now_seconds();
   while (consumed < n) {
     while (issued < n && issued - consumed < window) {
-      started[issued] = now_seconds();
+      started[issued % slots] = now_seconds();
       if (get_user_status(kJson, on_result, (const void*)(intptr_t)issued) != 0) {
         // Refused synchronously: the callback will not come; count it as completed now.
         r.refused++;
         pthread_mutex_lock(&queue_lock);
-        queue[queue_pushed++] = (int32_t)issued;
+        queue[queue_pushed++ % queue_slots] = (int32_t)issued;
         pthread_mutex_unlock(&queue_lock);
       }
       issued++;
@@ -98,14 +107,15 @@ static phase_result run_phase(size_t n, size_t window, double* started, double* 
     pthread_mutex_unlock(&queue_lock);
     double t = now_seconds();
     for (; consumed < available; consumed++) {
-      int32_t i = queue[consumed];
-      latency[i] = t - started[i];
+      size_t slot = (size_t)queue[consumed % queue_slots] % slots;
+      latency[slot] = t - started[slot];
     }
   }
   r.seconds = now_seconds() - t0;
-  qsort(latency, n, sizeof(double), compare_doubles);
-  r.p50_us = latency[(size_t)(0.50 * (double)(n - 1))] * 1e6;
-  r.p99_us = latency[(size_t)(0.99 * (double)(n - 1))] * 1e6;
+  size_t measured = n < slots ? n : slots;
+  qsort(latency, measured, sizeof(double), compare_doubles);
+  r.p50_us = latency[(size_t)(0.50 * (double)(measured - 1))] * 1e6;
+  r.p99_us = latency[(size_t)(0.99 * (double)(measured - 1))] * 1e6;
   return r;
 }
 
@@ -148,8 +158,16 @@ int main(int argc, char** argv) {
   TIMGetSDKVersionFn version = (TIMGetSDKVersionFn)need(lib, "TIMGetSDKVersion");
   get_user_status = (TIMJsonCallFn)need(lib, "TIMGetUserStatus");
 
+  if ((window == 0 || window > kMaxSlots / 2) && (n > kMaxSlots || warmup > kMaxSlots)) {
+    fprintf(stderr, "raw_client: more than %d calls need a window of at most %d\n", kMaxSlots,
+            kMaxSlots / 2);
+    return 2;
+  }
   size_t slots = n > warmup ? n : warmup;
-  queue = malloc(slots * sizeof(int32_t));
+  if (slots > kMaxSlots) slots = kMaxSlots;
+  // At most `window` completions wait to be consumed (all n when unbounded).
+  queue_slots = window == 0 || window > slots ? slots : window;
+  queue = malloc(queue_slots * sizeof(int32_t));
   double* started = malloc(slots * sizeof(double));
   double* latency = malloc(slots * sizeof(double));
   if (!queue || !started || !latency) return 2;
@@ -165,9 +183,9 @@ int main(int argc, char** argv) {
     return 3;
   }
 
-  if (warmup > 0) run_phase(warmup, window, started, latency);
+  if (warmup > 0) run_phase(warmup, window, slots, started, latency);
   double cpu0 = cpu_seconds();
-  phase_result r = run_phase(n, window, started, latency);
+  phase_result r = run_phase(n, window, slots, started, latency);
   double cpu = cpu_seconds() - cpu0;
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);

@@ -8,8 +8,8 @@
 //   --warmup 5000            warm-up calls per process, same window, not measured
 //   --rounds 3               rounds (candidates interleaved within each)
 //   --windows 1,64,1024,unbounded
-//   --candidates raw-c,timclient,timclient-callsite,promise-floor,binding,koffi,ffi-rs
-//   --memory-candidates timclient   (part 2; any Node candidate, e.g. timclient,ffi-rs)
+//   --candidates raw-c,timclient,timclient-callsite,timclient-nostack,promise-floor,binding,koffi,ffi-rs
+//   --memory-candidates timclient,timclient-nostack,binding   (part 2; any Node candidates)
 //   --memory-first 100000 --memory-last 1000000
 //   --emulator-n 20000 --emulator-warmup 1000        (part 3, native client round trips)
 //   --fanout-subscribers 1000 --fanout-changes 20     (part 3)
@@ -36,8 +36,8 @@ const DEFAULTS = {
   warmup: 5_000,
   rounds: 3,
   windows: '1,64,1024,unbounded',
-  candidates: 'raw-c,timclient,timclient-callsite,promise-floor,binding,koffi,ffi-rs',
-  'memory-candidates': 'timclient',
+  candidates: 'raw-c,timclient,timclient-callsite,timclient-nostack,promise-floor,binding,koffi,ffi-rs',
+  'memory-candidates': 'timclient,timclient-nostack,binding',
   'memory-first': 100_000,
   'memory-last': 1_000_000,
   'memory-timeout-ms': 600_000,

@@ -32,10 +32,11 @@ import {
   TIMProfileAddPermission,
 } from './constants';
 import type { TIMLoginStatus, TIMNetworkStatus } from './constants';
-import { captureCallSite, createTIMErrorAbove, failAt, TIMError, withCallSite } from './errors';
+import { captureCallSite, createStacklessTIMError, createTIMErrorAbove, failAt, TIMError, withCallSite } from './errors';
 import type { CallSite } from './errors';
 import type { RawCommCallback, RawSdk } from './native';
 import type {
+  ErrorStacks,
   GetUserProfileListParam,
   SdkConfig,
   TIMClientEventName,
@@ -52,6 +53,7 @@ import {
   checkEnum,
   checkKnownKeys,
   checkObject,
+  checkOneOf,
   checkPositiveInteger,
   checkSdkAppId,
   checkString,
@@ -64,10 +66,12 @@ import {
 
 /** The vendor's own limit of requests in flight (beyond it the vendor fails calls with 9507). */
 const DEFAULT_MAX_IN_FLIGHT = 1000;
+/** The values of `options.errorStacks`. */
+const ERROR_STACKS: readonly ErrorStacks[] = ['async', 'call-site', 'none'];
 /** Largest delay `setTimeout` honours. */
 const MAX_TIMEOUT_MS = 0x7fffffff;
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(['sdkPath', 'emulator', 'logToConsole', 'maxInFlight', 'timeoutMs', 'callSiteStacks']);
+const OPTION_KEYS: ReadonlySet<string> = new Set(['sdkPath', 'emulator', 'logToConsole', 'maxInFlight', 'timeoutMs', 'errorStacks']);
 const SDK_CONFIG_KEYS: ReadonlySet<string> = new Set([
   kTIMSdkConfigConfigFilePath,
   kTIMSdkConfigLogFilePath,
@@ -163,7 +167,7 @@ class Request {
     readonly parse: (json: string) => unknown,
     /**
      * The synchronous call site, and the rejection if the library fails the call ({@link failAt});
-     * `undefined` unless the client captures call sites (`callSiteStacks: true`).
+     * `undefined` unless the client captures call sites (`errorStacks: "call-site"`).
      */
     readonly site: TIMError | undefined,
   ) {}
@@ -175,23 +179,32 @@ class Request {
  * when the call failed, so success costs no stack) carries V8's async stack trace: the async
  * functions awaiting the call, that is the caller's code. Runs on the JS thread, in a microtask.
  */
-async function outcome(settled: Promise<void>, req: Request): Promise<unknown> {
+async function outcome(settled: Promise<void>, req: Request, asyncStack: boolean): Promise<unknown> {
   await settled;
-  if (req.thrown !== undefined) throw req.site !== undefined ? withCallSite(req.thrown, req.site) : req.thrown;
-  if (req.code !== 0) throw failure(req, req.code, req.desc);
+  if (req.thrown !== undefined) {
+    // The addon threw inside dispatch(); its own stack is the queue's, not the caller's.
+    if (req.site !== undefined) throw withCallSite(req.thrown, req.site);
+    if (asyncStack) Error.captureStackTrace(req.thrown, outcome);
+    throw req.thrown;
+  }
+  if (req.code !== 0) throw failure(req, req.code, req.desc, asyncStack);
   try {
     return req.parse(req.json);
   } catch (err) {
-    throw failure(req, TIMErrorCode.ERR_INVALID_JSON, `could not parse the library's answer: ${(err as Error).message}`);
+    const why = `could not parse the library's answer: ${(err as Error).message}`;
+    throw failure(req, TIMErrorCode.ERR_INVALID_JSON, why, asyncStack);
   }
 }
 
 /**
- * The TIMError a request fails with: its synchronous call site's, filled in, or a new one whose
- * stack is captured here, above {@link outcome} (which leaves the async frames of the callers).
+ * The TIMError a request fails with: its synchronous call site's, filled in; or a new one whose
+ * stack is captured here, above {@link outcome} (which leaves the async frames of the callers);
+ * or, with `errorStacks: "none"`, one without frames.
  */
-function failure(req: Request, code: number, desc: string): TIMError {
-  return req.site !== undefined ? failAt(req.site, code, desc) : createTIMErrorAbove(code, desc, OP_API[req.op] as string, outcome);
+function failure(req: Request, code: number, desc: string, asyncStack: boolean): TIMError {
+  const api = OP_API[req.op] as string;
+  if (req.site !== undefined) return failAt(req.site, code, desc);
+  return asyncStack ? createTIMErrorAbove(code, desc, api, outcome) : createStacklessTIMError(code, desc, api);
 }
 
 /** The request whose promise is being constructed; see {@link takeResolvers}. */
@@ -218,8 +231,8 @@ const busyClients = new Map<string, Set<TIMClient>>();
  *   library's callback code, or the negative `TIMResult` when it refused the call. Bad arguments
  *   reject (or, for the synchronous methods, throw) a `TypeError` before anything reaches the
  *   library. Promise-returning methods never throw. A TIMError's stack is the async functions
- *   awaiting the call, captured when it fails (or, with `callSiteStacks`, the synchronous call
- *   site, captured when the call is made).
+ *   awaiting the call, captured when it fails (see `errorStacks` for the synchronous call site,
+ *   or none).
  * - Calls are handed to the library at most `maxInFlight` at a time (default 1000, the vendor's own
  *   limit); the others wait in FIFO order.
  * - With `timeoutMs`, a call that has not settled in time rejects with 6012
@@ -253,7 +266,10 @@ export class TIMClient extends EventEmitter {
   private readonly logToConsole: boolean;
   private readonly maxInFlight: number;
   private readonly timeoutMs: number | undefined;
+  /** `errorStacks === "call-site"`: each call captures its synchronous call site. */
   private readonly callSiteStacks: boolean;
+  /** `errorStacks === "async"`: a failed call's TIMError is given V8's async frames. */
+  private readonly asyncStacks: boolean;
   private initialised = false;
   private inFlightCount = 0;
   /** Requests in the library (callback not yet come): a doubly linked list, oldest first. */
@@ -284,8 +300,9 @@ export class TIMClient extends EventEmitter {
         : checkPositiveInteger(opts.maxInFlight, Number.MAX_SAFE_INTEGER, 'options.maxInFlight');
     this.timeoutMs =
       opts.timeoutMs === undefined ? undefined : checkPositiveInteger(opts.timeoutMs, MAX_TIMEOUT_MS, 'options.timeoutMs');
-    this.callSiteStacks =
-      opts.callSiteStacks === undefined ? false : checkBoolean(opts.callSiteStacks, 'options.callSiteStacks');
+    const stacks = opts.errorStacks === undefined ? 'async' : checkOneOf(opts.errorStacks, ERROR_STACKS, 'options.errorStacks');
+    this.callSiteStacks = stacks === 'call-site';
+    this.asyncStacks = stacks === 'async';
     const addon = loadAddon();
     // A bare file name is left to the system's library search; a path is made absolute.
     const isBareName = sdkPath !== undefined && !sdkPath.includes('/') && !sdkPath.includes(path.sep);
@@ -589,7 +606,7 @@ export class TIMClient extends EventEmitter {
       this.queue.push(req);
       this.pump();
     }
-    return outcome(settled, req);
+    return outcome(settled, req, this.asyncStacks);
   }
 
   /** Calls the request's C function with `cb` as its callback; returns the `TIMResult`. */

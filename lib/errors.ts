@@ -1,7 +1,7 @@
 /**
  * {@link TIMError}, the one error type of failed TIM calls, and the helpers that give it a stack
  * that points at the caller: V8's async frames, captured when a call fails, or the synchronous
- * call site, captured when the call is made (`callSiteStacks: true`). Never the callback's.
+ * call site, captured when the call is made (`errorStacks: "call-site"`). Never the callback's.
  * @packageDocumentation
  */
 import { describeErrorCode, errorCodeName } from './constants';
@@ -86,7 +86,7 @@ export function failAt(err: TIMError, code: number, desc: string): TIMError {
 
 /**
  * Builds a {@link TIMError} whose stack is only its `TIMError: ...` line, without capturing any
- * (the stack of a callback or a timer would only mislead).
+ * (`errorStacks: "none"`; the stack of a callback or a timer would only mislead).
  */
 export function createStacklessTIMError(code: number, desc: string, api: string): TIMError {
   const limit = Error.stackTraceLimit;

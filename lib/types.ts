@@ -180,17 +180,22 @@ export interface TIMClientOptions {
    */
   timeoutMs?: number;
   /**
-   * Capture the synchronous stack of every call when it is made, and give it to the call's
-   * {@link TIMError} if it fails (default `false`). Without it, a failed call's TIMError carries
-   * V8's async stack trace, captured only when the call fails: the async functions that `await`
-   * the call, your code, at no cost to calls that succeed; a call that no async function awaits
-   * (only `.then()`) gets no frames. With it, every error points at the line that made the call,
-   * however the promise is used, at the price of a few microseconds of CPU per call (V8 walks the
-   * caller's frames), successful or not. Code, desc, api and message are the same either way; a
-   * bad argument's TypeError always starts at your call.
+   * Where a failed call's {@link TIMError} gets its stack frames from (default `"async"`):
+   * - `"async"`: V8's async stack trace, captured when the call fails: the async functions that
+   *   `await` the call, that is your code. Calls that succeed pay nothing for it; a failed call
+   *   pays one stack capture (a few µs of CPU). A call only chained with `.then()` gets no frames.
+   * - `"call-site"`: the synchronous stack, captured when each call is made, so the error points at
+   *   the line that made the call however the promise is used; every call pays for the capture
+   *   (a few µs of CPU and the captured frames while it is pending), successful or not.
+   * - `"none"`: no frames, only the `TIMError: ...` line; the least CPU per failed call.
+   * Code, desc, api and message are the same in every mode, and a bad argument's TypeError always
+   * starts at your call.
    */
-  callSiteStacks?: boolean;
+  errorStacks?: ErrorStacks;
 }
+
+/** How a failed call's {@link TIMError} gets its stack: see {@link TIMClientOptions.errorStacks}. */
+export type ErrorStacks = 'async' | 'call-site' | 'none';
 
 /** The events of {@link TIMClient} and their listener arguments. */
 export interface TIMClientEvents {

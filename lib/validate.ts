@@ -117,6 +117,14 @@ export function checkBoolean(value: unknown, what: string): boolean {
   return value;
 }
 
+/** One of a fixed set of strings. */
+export function checkOneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw invalidArgument(`${what} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
 /** An integer in [0, 2^32 - 1]. */
 export function checkUint32(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > UINT32_MAX) {

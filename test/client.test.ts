@@ -276,7 +276,7 @@ describe('TIMClient: construction and validation', () => {
     expect(() => new TIMClient({ timeoutMs: -1 })).toThrow(/timeoutMs/);
     expect(() => new TIMClient({ sdkPath: 5 } as never)).toThrow(/sdkPath must be a string, got number 5/);
     expect(() => new TIMClient({ logToConsole: 'yes' } as never)).toThrow(/logToConsole must be a boolean/);
-    expect(() => new TIMClient({ callSiteStacks: 1 } as never)).toThrow(/callSiteStacks must be a boolean, got number 1/);
+    expect(() => new TIMClient({ errorStacks: true } as never)).toThrow(/options.errorStacks must be one of "async", "call-site", "none", got boolean true/);
     expect(() => new TIMClient(null as never)).toThrow(/options must be an object, got null/);
   });
 
@@ -367,9 +367,9 @@ describe('TIMClient: lifecycle against the emulator backend', () => {
     expect(Object.keys(err)).toEqual(expect.arrayContaining(['code', 'desc', 'api']));
   });
 
-  test('callSiteStacks: true gives the synchronous call site, even in a function that only returns the promise', async () => {
+  test('errorStacks "call-site" gives the synchronous call site, even in a function that only returns the promise', async () => {
     const callHere = (c: TIMClient): Promise<unknown> => c.getUserStatus(['u1']);
-    const err = (await rejection(callHere(client({ callSiteStacks: true })))) as TIMError;
+    const err = (await rejection(callHere(client({ errorStacks: 'call-site' })))) as TIMError;
     const lines = (err.stack ?? '').split('\n');
     expect(lines[0]).toBe(`TIMError: ${err.message}`);
     expect(lines[1]).toMatch(/^ {4}at callHere \(.*client\.test\.ts:\d+:\d+\)$/);
@@ -377,7 +377,21 @@ describe('TIMClient: lifecycle against the emulator backend', () => {
     expect(err).toMatchObject({ code: 6013, api: 'TIMGetUserStatus', name: 'TIMError' });
   });
 
-  test('without callSiteStacks, a call no async function awaits fails with no stack frames', async () => {
+  test('errorStacks "none" gives the same TIMError without stack frames, even when awaited', async () => {
+    async function awaitHere(c: TIMClient): Promise<void> {
+      await c.getUserStatus(['u1']);
+    }
+    const err = (await rejection(awaitHere(client({ errorStacks: 'none' })))) as TIMError;
+    expect(err).toBeInstanceOf(TIMError);
+    expect(err).toMatchObject({ code: 6013, api: 'TIMGetUserStatus', name: 'TIMError' });
+    expect(err.stack).toBe(`TIMError: ${err.message}`);
+    // A bad argument still rejects with a TypeError that starts at the call.
+    const bad = await rejection(client({ errorStacks: 'none' }).getUserStatus('u1' as never));
+    expect(bad).toBeInstanceOf(TypeError);
+    expect(bad.stack).toContain(THIS_FILE);
+  });
+
+  test('by default, a call no async function awaits (only then()) fails with no stack frames', async () => {
     const err = await new Promise<TIMError>((resolve, reject) => {
       client()
         .getUserStatus(['u1'])

@@ -66,6 +66,7 @@ async function main() {
         point.rssAfterGcMb = m.rss / 1048576;
         point.heapUsedAfterGcMb = m.heapUsed / 1048576;
         point.externalAfterGcMb = m.external / 1048576;
+        point.heapTotalAfterGcMb = m.heapTotal / 1048576;
       }
       result.rss.push(point);
     }

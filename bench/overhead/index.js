@@ -32,8 +32,14 @@ const CANDIDATES = [
   },
   {
     id: 'timclient-callsite',
-    label: '`TIMClient.getUserStatus`, `callSiteStacks: true`',
+    label: '`TIMClient.getUserStatus`, `errorStacks: \'call-site\'`',
     desc: 'as above, but every call captures its synchronous call-site stack when it is made (the TIMError it fails with carries it).',
+    unavailable: () => addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)'),
+  },
+  {
+    id: 'timclient-nostack',
+    label: '`TIMClient.getUserStatus`, `errorStacks: \'none\'`',
+    desc: 'as the first, but a failed call\'s TIMError gets no stack frames: no stack is captured at all.',
     unavailable: () => addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)'),
   },
   {
@@ -219,10 +225,12 @@ function report(ctx, { records, skipped, candidates }) {
     const ru = ratios(records, 0, 'timclient', 'raw-c');
     lines.push(goalLine(has('timclient') && ru.length ? med(ru) >= 0.75 : null,
       `TIMClient unbounded >= 0.75× raw C: ${fmtRatio(ru)}`));
-    if (has('promise-floor')) {
-      lines.push(`- For reference, unbounded: the promise floor at ${fmtRatio(ratios(records, 0, 'promise-floor', 'raw-c'))} raw C; ` +
-        `TIMClient at ${fmtRatio(ratios(records, 0, 'timclient', 'promise-floor'))} the promise floor.`);
-    }
+  }
+  for (const window of ctx.windows.filter((w) => w === 64 || w === 0)) {
+    const refs = [['timclient-nostack', "TIMClient with `errorStacks: 'none'`"], ['promise-floor', 'the promise floor'], ['binding', 'the raw binding']]
+      .filter(([id]) => has(id))
+      .map(([id, label]) => `${label} ${fmtRatio(ratios(records, window, id, 'raw-c'))}`);
+    if (refs.length) lines.push(`- For reference, ${windowLabel(window)} in flight, × raw C: ${refs.join('; ')}.`);
   }
   if (ctx.windows.includes(64)) {
     for (const other of ['koffi', 'ffi-rs']) {
