@@ -9,8 +9,9 @@ import { describeErrorCode, errorCodeName } from './constants';
 /**
  * A TIM call failed. `code` is the error code the library reported through the callback (e.g.
  * 6014 not logged in, 7009 interrupted by `uninit()`, 6012 timed out), or the negative
- * `TIMResult` when the library refused the call outright (e.g. -3 invalid JSON). The stack is the
- * one of the call that failed.
+ * `TIMResult` when the library refused the call outright (e.g. -3 invalid JSON). The stack points
+ * at your code, never at a callback: the async functions awaiting the call, or the line that made
+ * it (see `TIMClientOptions.errorStacks`).
  * @example
  * try { await client.getUserStatus(['u1']); }
  * catch (err) { if (err instanceof TIMError && err.code === TIMErrorCode.ERR_SDK_NOT_LOGGED_IN) ... }
