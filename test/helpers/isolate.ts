@@ -113,8 +113,15 @@ export function runChild(script: string, args: string[], options: RunChildOption
       const results: Array<Record<string, unknown>> = [];
       const otherStdout: string[] = [];
       for (const line of stdout.split('\n')) {
-        if (line.startsWith(RESULT_PREFIX)) results.push(JSON.parse(line.slice(RESULT_PREFIX.length)) as Record<string, unknown>);
-        else if (line !== '') otherStdout.push(line);
+        // The vendor library writes to the same stdout from its own threads (its `[xlog]` banner),
+        // so a result line may follow another writer's text that had no newline yet.
+        const at = line.indexOf(RESULT_PREFIX);
+        if (at === -1) {
+          if (line !== '') otherStdout.push(line);
+          continue;
+        }
+        if (at > 0) otherStdout.push(line.slice(0, at));
+        results.push(JSON.parse(line.slice(at + RESULT_PREFIX.length)) as Record<string, unknown>);
       }
       resolve({ code, signal, results, otherStdout, stderr, timedOut });
     });
@@ -127,7 +134,8 @@ export function resultNamed(run: ChildRun, name: string): Record<string, unknown
   if (!found) {
     throw new Error(
       `the child printed no result "${name}" (exit ${run.code}${run.signal ? `, signal ${run.signal}` : ''}` +
-        `${run.timedOut ? ', timed out' : ''})\nresults: ${JSON.stringify(run.results.map((r) => r.name))}\nstderr:\n${run.stderr}`,
+        `${run.timedOut ? ', timed out' : ''})\nresults: ${JSON.stringify(run.results.map((r) => r.name))}\nstderr:\n${run.stderr}` +
+        `\nother stdout:\n${run.otherStdout.join('\n')}`,
     );
   }
   return found;
