@@ -266,10 +266,7 @@ export class TIMClient extends EventEmitter {
   private readonly logToConsole: boolean;
   private readonly maxInFlight: number;
   private readonly timeoutMs: number | undefined;
-  /** `errorStacks === "call-site"`: each call captures its synchronous call site. */
-  private readonly callSiteStacks: boolean;
-  /** `errorStacks === "async"`: a failed call's TIMError is given V8's async frames. */
-  private readonly asyncStacks: boolean;
+  private readonly errorStacks: ErrorStacks;
   private initialised = false;
   private inFlightCount = 0;
   /** Requests in the library (callback not yet come): a doubly linked list, oldest first. */
@@ -300,9 +297,7 @@ export class TIMClient extends EventEmitter {
         : checkPositiveInteger(opts.maxInFlight, Number.MAX_SAFE_INTEGER, 'options.maxInFlight');
     this.timeoutMs =
       opts.timeoutMs === undefined ? undefined : checkPositiveInteger(opts.timeoutMs, MAX_TIMEOUT_MS, 'options.timeoutMs');
-    const stacks = opts.errorStacks === undefined ? 'async' : checkOneOf(opts.errorStacks, ERROR_STACKS, 'options.errorStacks');
-    this.callSiteStacks = stacks === 'call-site';
-    this.asyncStacks = stacks === 'async';
+    this.errorStacks = opts.errorStacks === undefined ? 'async' : checkOneOf(opts.errorStacks, ERROR_STACKS, 'options.errorStacks');
     const addon = loadAddon();
     // A bare file name is left to the system's library search; a path is made absolute.
     const isBareName = sdkPath !== undefined && !sdkPath.includes('/') && !sdkPath.includes(path.sep);
@@ -411,7 +406,7 @@ export class TIMClient extends EventEmitter {
 
   /** Logs in (`TIMLogin`). Resolves when the library reports success. */
   login(userId: string, userSig: string): Promise<void> {
-    const site = this.callSiteStacks ? captureCallSite(this.login, 'TIMLogin') : undefined;
+    const site = this.callSite(Op.Login, this.login);
     try {
       const id = checkString(userId, 'userId');
       const sig = checkString(userSig, 'userSig');
@@ -423,7 +418,7 @@ export class TIMClient extends EventEmitter {
 
   /** Logs out (`TIMLogout`). */
   logout(): Promise<void> {
-    const site = this.callSiteStacks ? captureCallSite(this.logout, 'TIMLogout') : undefined;
+    const site = this.callSite(Op.Logout, this.logout);
     try {
       return this.call(new Request(Op.Logout, '', '', parseNothing, site)) as Promise<void>;
     } catch (err) {
@@ -451,7 +446,7 @@ export class TIMClient extends EventEmitter {
    * the full `FriendShipGetProfileListParam`.
    */
   getUserProfileList(param: GetUserProfileListParam | string[]): Promise<UserProfile[]> {
-    const site = this.callSiteStacks ? captureCallSite(this.getUserProfileList, 'TIMProfileGetUserProfileList') : undefined;
+    const site = this.callSite(Op.GetUserProfileList, this.getUserProfileList);
     try {
       const json = JSON.stringify(buildProfileListParam(param));
       return this.call(new Request(Op.GetUserProfileList, json, '', parseArray, site)) as Promise<UserProfile[]>;
@@ -465,7 +460,7 @@ export class TIMClient extends EventEmitter {
    * fine. Unknown keys and wrongly typed values are refused before the call.
    */
   modifySelfUserProfile(item: UserProfileItem): Promise<void> {
-    const site = this.callSiteStacks ? captureCallSite(this.modifySelfUserProfile, 'TIMProfileModifySelfUserProfile') : undefined;
+    const site = this.callSite(Op.ModifySelfUserProfile, this.modifySelfUserProfile);
     try {
       const json = JSON.stringify(checkProfileItem(item));
       return this.call(new Request(Op.ModifySelfUserProfile, json, '', parseNothing, site)) as Promise<void>;
@@ -476,7 +471,7 @@ export class TIMClient extends EventEmitter {
 
   /** Status of users (`TIMGetUserStatus`); your own id gives your own status. */
   getUserStatus(userIds: string[]): Promise<UserStatus[]> {
-    const site = this.callSiteStacks ? captureCallSite(this.getUserStatus, 'TIMGetUserStatus') : undefined;
+    const site = this.callSite(Op.GetUserStatus, this.getUserStatus);
     try {
       const json = stringArrayJson(userIds, 'userIds');
       return this.call(new Request(Op.GetUserStatus, json, '', parseArray, site)) as Promise<UserStatus[]>;
@@ -487,7 +482,7 @@ export class TIMClient extends EventEmitter {
 
   /** Sets your custom status (`TIMSetSelfStatus`); a string is the custom status, `""` clears it. */
   setSelfStatus(status: UserStatusParam | string): Promise<void> {
-    const site = this.callSiteStacks ? captureCallSite(this.setSelfStatus, 'TIMSetSelfStatus') : undefined;
+    const site = this.callSite(Op.SetSelfStatus, this.setSelfStatus);
     try {
       const json = JSON.stringify(buildStatusParam(status));
       return this.call(new Request(Op.SetSelfStatus, json, '', parseNothing, site)) as Promise<void>;
@@ -498,7 +493,7 @@ export class TIMClient extends EventEmitter {
 
   /** Subscribes to users' status changes (`TIMSubscribeUserStatus`); see `userStatusChanged`. */
   subscribeUserStatus(userIds: string[]): Promise<void> {
-    const site = this.callSiteStacks ? captureCallSite(this.subscribeUserStatus, 'TIMSubscribeUserStatus') : undefined;
+    const site = this.callSite(Op.SubscribeUserStatus, this.subscribeUserStatus);
     try {
       const json = stringArrayJson(userIds, 'userIds');
       return this.call(new Request(Op.SubscribeUserStatus, json, '', parseNothing, site)) as Promise<void>;
@@ -512,7 +507,7 @@ export class TIMClient extends EventEmitter {
    * unsubscribes from everyone.
    */
   unsubscribeUserStatus(userIds?: string[]): Promise<void> {
-    const site = this.callSiteStacks ? captureCallSite(this.unsubscribeUserStatus, 'TIMUnsubscribeUserStatus') : undefined;
+    const site = this.callSite(Op.UnsubscribeUserStatus, this.unsubscribeUserStatus);
     try {
       const json = userIds === undefined ? '' : stringArrayJson(userIds, 'userIds');
       return this.call(new Request(Op.UnsubscribeUserStatus, json, '', parseNothing, site)) as Promise<void>;
@@ -591,6 +586,14 @@ export class TIMClient extends EventEmitter {
   // Calls, queue, timeouts
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * The synchronous call site of a public method `above` calling `op`, when the client captures
+   * call sites (`errorStacks: "call-site"`); else `undefined`.
+   */
+  private callSite(op: Op, above: (...args: never[]) => unknown): TIMError | undefined {
+    return this.errorStacks === 'call-site' ? captureCallSite(above, OP_API[op] as string) : undefined;
+  }
+
   /** Queues or sends a request; the promise settles with its answer. */
   private call(req: Request): Promise<unknown> {
     constructing = req;
@@ -606,7 +609,7 @@ export class TIMClient extends EventEmitter {
       this.queue.push(req);
       this.pump();
     }
-    return outcome(settled, req, this.asyncStacks);
+    return outcome(settled, req, this.errorStacks === 'async');
   }
 
   /** Calls the request's C function with `cb` as its callback; returns the `TIMResult`. */

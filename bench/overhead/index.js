@@ -28,19 +28,19 @@ const CANDIDATES = [
       'rejected with a TIMError whose stack (V8\'s async frames, here none: the driver uses `.then()`) is captured when the ' +
       "call fails. Default `maxInFlight` is 1000, so beyond that calls wait in TIMClient's queue (unbounded = all N promises " +
       'at once, at most 1000 of them inside the SDK).',
-    unavailable: () => addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)'),
+    unavailable: () => clientMissing(),
   },
   {
     id: 'timclient-callsite',
     label: '`TIMClient.getUserStatus`, `errorStacks: \'call-site\'`',
     desc: 'as above, but every call captures its synchronous call-site stack when it is made (the TIMError it fails with carries it).',
-    unavailable: () => addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)'),
+    unavailable: () => clientMissing(),
   },
   {
     id: 'timclient-nostack',
     label: '`TIMClient.getUserStatus`, `errorStacks: \'none\'`',
     desc: 'as the first, but a failed call\'s TIMError gets no stack frames: no stack is captured at all.',
-    unavailable: () => addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)'),
+    unavailable: () => clientMissing(),
   },
   {
     id: 'promise-floor',
@@ -82,6 +82,10 @@ function addonMissing() {
   } catch {
     return 'native addon not built (build/Release/tim_native.node)';
   }
+}
+
+function clientMissing() {
+  return addonMissing() || (fs.existsSync(path.join(DIST, 'client.js')) ? null : 'dist/client.js missing (lib/client.ts not built)');
 }
 
 function nodeArgv(ctx, id, window, dir, extraNodeFlags = [], checkpoints) {
