@@ -142,8 +142,8 @@ const OP_API: readonly string[] = [
 
 /** One call from its public method until it settles. */
 class Request {
-  /** Resolves the promise {@link outcome} awaits; set by the promise executor right after construction. */
-  wake: () => void = noop;
+  /** Resolves the promise the finisher waits on; set by the promise executor right after construction. */
+  wake: (req: Request) => void = noop;
   settled = false;
   /** The outcome once settled: the library's code (0: success) and description, and its answer. */
   code = 0;
@@ -174,17 +174,27 @@ class Request {
 }
 
 /**
- * The promise a public method returns: waits until the request settles, then resolves with the
- * parsed answer or throws. The only async function of a call, so that a TIMError made here (only
- * when the call failed, so success costs no stack) carries V8's async stack trace: the async
- * functions awaiting the call, that is the caller's code. Runs on the JS thread, in a microtask.
+ * Turns a settled request into the value or the error of the promise a public method returns.
+ * Runs as the `.then` handler of the request's own promise (JS thread, a microtask), and the
+ * promise it settles is the one the caller awaits: so a stack captured here, above this function,
+ * is V8's async stack trace, the async functions awaiting the call, that is the caller's code.
+ * Only a failure captures one, so success costs no stack. (A `.then` handler instead of an async
+ * function: V8 follows both, and the handler allocates about 450 bytes less per call.)
  */
-async function outcome(settled: Promise<void>, req: Request, asyncStack: boolean): Promise<unknown> {
-  await settled;
+function finishWithAsyncStack(req: Request): unknown {
+  return finish(req, true);
+}
+
+/** {@link finishWithAsyncStack} for `errorStacks: "call-site"` and `"none"`: captures no stack. */
+function finishWithoutStack(req: Request): unknown {
+  return finish(req, false);
+}
+
+function finish(req: Request, asyncStack: boolean): unknown {
   if (req.thrown !== undefined) {
     // The addon threw inside dispatch(); its own stack is the queue's, not the caller's.
     if (req.site !== undefined) throw withCallSite(req.thrown, req.site);
-    if (asyncStack) Error.captureStackTrace(req.thrown, outcome);
+    if (asyncStack) Error.captureStackTrace(req.thrown, finishWithAsyncStack);
     throw req.thrown;
   }
   if (req.code !== 0) throw failure(req, req.code, req.desc, asyncStack);
@@ -198,20 +208,20 @@ async function outcome(settled: Promise<void>, req: Request, asyncStack: boolean
 
 /**
  * The TIMError a request fails with: its synchronous call site's, filled in; or a new one whose
- * stack is captured here, above {@link outcome} (which leaves the async frames of the callers);
- * or, with `errorStacks: "none"`, one without frames.
+ * stack is captured here, above {@link finishWithAsyncStack} (which leaves the async frames of the
+ * callers); or, with `errorStacks: "none"`, one without frames.
  */
 function failure(req: Request, code: number, desc: string, asyncStack: boolean): TIMError {
   const api = OP_API[req.op] as string;
   if (req.site !== undefined) return failAt(req.site, code, desc);
-  return asyncStack ? createTIMErrorAbove(code, desc, api, outcome) : createStacklessTIMError(code, desc, api);
+  return asyncStack ? createTIMErrorAbove(code, desc, api, finishWithAsyncStack) : createStacklessTIMError(code, desc, api);
 }
 
 /** The request whose promise is being constructed; see {@link takeResolvers}. */
 let constructing: Request | undefined;
 
 /** Promise executor shared by every call (no closure per call): hands `resolve` to the request. */
-function takeResolvers(resolve: () => void): void {
+function takeResolvers(resolve: (req: Request) => void): void {
   (constructing as Request).wake = resolve;
 }
 
@@ -597,7 +607,7 @@ export class TIMClient extends EventEmitter {
   /** Queues or sends a request; the promise settles with its answer. */
   private call(req: Request): Promise<unknown> {
     constructing = req;
-    const settled = new Promise<void>(takeResolvers);
+    const settled = new Promise<Request>(takeResolvers);
     constructing = undefined;
     if (this.timeoutMs !== undefined) {
       req.timer = setTimeout(() => this.timeOut(req), this.timeoutMs);
@@ -609,7 +619,7 @@ export class TIMClient extends EventEmitter {
       this.queue.push(req);
       this.pump();
     }
-    return outcome(settled, req, this.errorStacks === 'async');
+    return settled.then(this.errorStacks === 'async' ? finishWithAsyncStack : finishWithoutStack);
   }
 
   /** Calls the request's C function with `cb` as its callback; returns the `TIMResult`. */
@@ -718,8 +728,8 @@ export class TIMClient extends EventEmitter {
 
   /**
    * Settles once: records the outcome (code 0 and the answer JSON, a failure's code and
-   * description, or what the addon threw) and wakes {@link outcome}, which turns it into the
-   * caller's result or error.
+   * description, or what the addon threw) and resolves the request's own promise, whose handler
+   * ({@link finish}) turns it into the caller's result or error.
    */
   private settle(req: Request, code: number, desc: string, json = '', thrown?: Error): void {
     if (req.settled) return;
@@ -732,7 +742,7 @@ export class TIMClient extends EventEmitter {
     req.desc = desc;
     req.json = json;
     req.thrown = thrown;
-    req.wake();
+    req.wake(req);
   }
 
   /**

@@ -39,10 +39,30 @@ let deferMessage = false;
 /** A {@link TIMError} as this module fills it in. */
 type MutableTIMError = { -readonly [K in keyof TIMError]: TIMError[K] };
 
+/**
+ * The last message made for each API and code, with the description it was made from. When calls
+ * fail in a storm (not logged in, offline) they fail alike, and building the same ~190-byte
+ * message for each one was a large part of what a failed call allocated. At most
+ * {@link MAX_MESSAGES_PER_API} codes per API are kept (codes are the library's, so unbounded).
+ */
+const recentMessages = new Map<string, Map<number, { desc: string; message: string }>>();
+const MAX_MESSAGES_PER_API = 64;
+
 function formatMessage(code: number, desc: string, api: string): string {
+  let byCode = recentMessages.get(api);
+  const recent = byCode?.get(code);
+  if (recent !== undefined && recent.desc === desc) return recent.message;
   const name = errorCodeName(code);
   const meaning = desc || describeErrorCode(code) || 'unknown error';
-  return `${api} failed with ${code}${name ? ` ${name}` : ''}: ${meaning}`;
+  const message = `${api} failed with ${code}${name ? ` ${name}` : ''}: ${meaning}`;
+  if (recent !== undefined) {
+    recent.desc = desc;
+    recent.message = message;
+  } else {
+    if (byCode === undefined) recentMessages.set(api, (byCode = new Map()));
+    if (byCode.size < MAX_MESSAGES_PER_API) byCode.set(code, { desc, message });
+  }
+  return message;
 }
 
 /** The stack of a call site, captured synchronously when a public method is entered. */

@@ -507,6 +507,13 @@ describe('TIMClient: in-flight limit and timeouts', () => {
       expect(raw.pendingCalls()).toBe(1);
       c.uninit();
       expect(raw.pendingCalls()).toBe(0);
+
+      // Same API and code, another description: the message is this failure's own.
+      const slower = client({ emulator: hole.address, timeoutMs: 150 });
+      slower.init(APP_ID);
+      const slowerErr = await rejection(slower.login('alice', 'sig'));
+      expect(slowerErr).toMatchObject({ code: 6012, api: 'TIMLogin', desc: 'no answer within 150 ms' });
+      expect(slowerErr.message).toBe('TIMLogin failed with 6012 ERR_REQUEST_TIME_OUT: no answer within 150 ms');
     } finally {
       hole.close();
     }
