@@ -151,12 +151,14 @@ class Request {
   json = '';
   /** Set instead when the addon threw (the call never reached the library). */
   thrown: Error | undefined = undefined;
-  /** Crossed into the library and its callback has not come yet (counts against maxInFlight). */
-  inFlight = false;
+  /**
+   * While it is in the library (its callback has not come yet; counts against maxInFlight): its
+   * index in the client's in-flight table, which is its call's user data. Else -1.
+   */
+  slot = -1;
+  /** When it was sent, in the client's order of sending. */
+  sent = 0;
   timer: NodeJS.Timeout | undefined = undefined;
-  /** Neighbours in the client's list of in-flight requests; cleared when it leaves the list. */
-  prev: Request | undefined = undefined;
-  next: Request | undefined = undefined;
 
   constructor(
     readonly op: Op,
@@ -278,10 +280,18 @@ export class TIMClient extends EventEmitter {
   private readonly timeoutMs: number | undefined;
   private readonly errorStacks: ErrorStacks;
   private initialised = false;
+  /** Requests in the library (callback not yet come), by {@link Request.slot}. */
+  private inFlight: (Request | undefined)[] = [];
+  /** Free slots of `inFlight`, reused before it grows (so it stays as long as maxInFlight at most). */
+  private freeSlots: number[] = [];
   private inFlightCount = 0;
-  /** Requests in the library (callback not yet come): a doubly linked list, oldest first. */
-  private inFlightHead: Request | undefined = undefined;
-  private inFlightTail: Request | undefined = undefined;
+  private sentCount = 0;
+  /**
+   * The one callback of every call of this client: the call's user data is its request's slot.
+   * (One function for all calls, not a closure per call: less to allocate, and the addon keeps
+   * one reference to it.) JS thread.
+   */
+  private readonly answer: RawCommCallback = (code, desc, json, slot) => this.onAnswer(slot as number, code, desc, json);
   /** FIFO of requests waiting for a slot; `queueHead` is the next one. Settled ones are skipped. */
   private queue: (Request | undefined)[] = [];
   private queueHead = 0;
@@ -622,71 +632,68 @@ export class TIMClient extends EventEmitter {
     return settled.then(this.errorStacks === 'async' ? finishWithAsyncStack : finishWithoutStack);
   }
 
-  /** Calls the request's C function with `cb` as its callback; returns the `TIMResult`. */
-  private invoke(req: Request, cb: RawCommCallback): number {
-    const sdk = this.sdk;
+  /** Calls the request's C function (its slot as user data); returns the `TIMResult`. */
+  private invoke(req: Request): number {
+    const { sdk, answer } = this;
+    const slot = req.slot;
     switch (req.op) {
       case Op.GetUserStatus:
-        return sdk.TIMGetUserStatus(req.arg, cb);
+        return sdk.TIMGetUserStatus(req.arg, answer, slot);
       case Op.Login:
-        return sdk.TIMLogin(req.arg, req.arg2, cb);
+        return sdk.TIMLogin(req.arg, req.arg2, answer, slot);
       case Op.Logout:
-        return sdk.TIMLogout(cb);
+        return sdk.TIMLogout(answer, slot);
       case Op.GetUserProfileList:
-        return sdk.TIMProfileGetUserProfileList(req.arg, cb);
+        return sdk.TIMProfileGetUserProfileList(req.arg, answer, slot);
       case Op.ModifySelfUserProfile:
-        return sdk.TIMProfileModifySelfUserProfile(req.arg, cb);
+        return sdk.TIMProfileModifySelfUserProfile(req.arg, answer, slot);
       case Op.SetSelfStatus:
-        return sdk.TIMSetSelfStatus(req.arg, cb);
+        return sdk.TIMSetSelfStatus(req.arg, answer, slot);
       case Op.SubscribeUserStatus:
-        return sdk.TIMSubscribeUserStatus(req.arg, cb);
+        return sdk.TIMSubscribeUserStatus(req.arg, answer, slot);
       case Op.UnsubscribeUserStatus:
-        return sdk.TIMUnsubscribeUserStatus(req.arg, cb);
+        return sdk.TIMUnsubscribeUserStatus(req.arg, answer, slot);
     }
   }
 
   /** Hands a request to the library. */
   private dispatch(req: Request): void {
-    req.inFlight = true;
-    const tail = this.inFlightTail;
-    req.prev = tail;
-    if (tail === undefined) this.inFlightHead = req;
-    else tail.next = req;
-    this.inFlightTail = req;
+    const slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.inFlight.length;
+    this.inFlight[slot] = req;
+    req.slot = slot;
+    req.sent = this.sentCount++;
     if (this.inFlightCount++ === 0) addBusy(this.sdk.path, this);
     let result: number;
     try {
-      result = this.invoke(req, (code, desc, json) => this.onAnswer(req, code, desc, json));
+      result = this.invoke(req);
     } catch (err) {
       this.releaseSlot(req);
       this.settle(req, 0, '', '', err instanceof Error ? err : new Error(String(err)));
       return;
     }
-    if (result !== 0 && req.inFlight) {
+    if (result !== 0 && req.slot !== -1) {
       // Refused: the callback will not come. The caller's pump() loop goes on with the next one.
       this.releaseSlot(req);
       this.settle(req, result, '');
     }
   }
 
-  /** The library's callback (JS thread). A late answer only frees its slot. */
-  private onAnswer(req: Request, code: number, desc: string, json: string): void {
-    if (!req.inFlight) return; // interrupted by uninit() (or a refused call that still called back)
+  /** The library's callback (JS thread). A late answer (after the timeout) only frees its slot. */
+  private onAnswer(slot: number, code: number, desc: string, json: string): void {
+    const req = this.inFlight[slot];
+    // The addon drops the callbacks of calls uninit() interrupted and of refused calls; this only
+    // guards against a library that calls back twice.
+    if (req === undefined) return;
     this.releaseSlot(req);
     this.settle(req, code, desc, json); // no-op when it timed out: the answer is dropped
     if (this.queueHead !== this.queue.length) this.pump();
   }
 
-  /** Takes a request out of the in-flight list (its links cleared, so it holds no other request). */
+  /** Takes a request out of the in-flight table; its slot is free for the next call. */
   private releaseSlot(req: Request): void {
-    req.inFlight = false;
-    const { prev, next } = req;
-    if (prev === undefined) this.inFlightHead = next;
-    else prev.next = next;
-    if (next === undefined) this.inFlightTail = prev;
-    else next.prev = prev;
-    req.prev = undefined;
-    req.next = undefined;
+    this.inFlight[req.slot] = undefined;
+    this.freeSlots.push(req.slot);
+    req.slot = -1;
     if (--this.inFlightCount === 0) removeBusy(this.sdk.path, this);
   }
 
@@ -768,16 +775,14 @@ export class TIMClient extends EventEmitter {
   /** Forgets the in-flight requests (their callbacks are being dropped); returns the unsettled. */
   private takeInFlight(): Request[] {
     const taken: Request[] = [];
-    for (let req = this.inFlightHead; req !== undefined; ) {
-      const next = req.next;
-      req.inFlight = false;
-      req.prev = undefined;
-      req.next = undefined;
+    for (const req of this.inFlight) {
+      if (req === undefined) continue;
+      req.slot = -1;
       if (!req.settled) taken.push(req);
-      req = next;
     }
-    this.inFlightHead = undefined;
-    this.inFlightTail = undefined;
+    taken.sort((a, b) => a.sent - b.sent); // they settle in the order they were sent
+    this.inFlight = [];
+    this.freeSlots = [];
     this.inFlightCount = 0;
     removeBusy(this.sdk.path, this);
     return taken;

@@ -5,8 +5,13 @@
  * @packageDocumentation
  */
 
-/** Callback of every JSON API call: `TIMCommCallback` without `user_data`. Runs on the JS thread. */
-export type RawCommCallback = (code: number, desc: string, json: string) => void;
+/**
+ * Callback of every JSON API call: `TIMCommCallback`. Runs on the JS thread. `userData` is the
+ * number the call was given (like the C API's `user_data`), absent when it was given none. One
+ * function for all calls, told apart by their user data, costs less than a closure per call: the
+ * addon shares one reference to it among the calls pending with it.
+ */
+export type RawCommCallback = (code: number, desc: string, json: string, userData?: number) => void;
 
 /** One loaded TIM library (vendor or emulator), for this JS environment. */
 export interface RawSdk {
@@ -17,19 +22,19 @@ export interface RawSdk {
   TIMGetSDKVersion(): string;
   /** Server time in seconds. */
   TIMGetServerTime(): number;
-  TIMSetConfig(jsonConfig: string, cb: RawCommCallback | null): number;
-  TIMLogin(userId: string, userSig: string, cb: RawCommCallback): number;
-  TIMLogout(cb: RawCommCallback): number;
+  TIMSetConfig(jsonConfig: string, cb: RawCommCallback | null, userData?: number): number;
+  TIMLogin(userId: string, userSig: string, cb: RawCommCallback, userData?: number): number;
+  TIMLogout(cb: RawCommCallback, userData?: number): number;
   /** The logged-in user id, or `""` when none (the C return code is not 0). */
   TIMGetLoginUserID(): string;
   TIMGetLoginStatus(): number;
-  TIMProfileGetUserProfileList(json: string, cb: RawCommCallback): number;
-  TIMProfileModifySelfUserProfile(json: string, cb: RawCommCallback): number;
-  TIMGetUserStatus(json: string, cb: RawCommCallback): number;
-  TIMSetSelfStatus(json: string, cb: RawCommCallback): number;
-  TIMSubscribeUserStatus(json: string, cb: RawCommCallback): number;
+  TIMProfileGetUserProfileList(json: string, cb: RawCommCallback, userData?: number): number;
+  TIMProfileModifySelfUserProfile(json: string, cb: RawCommCallback, userData?: number): number;
+  TIMGetUserStatus(json: string, cb: RawCommCallback, userData?: number): number;
+  TIMSetSelfStatus(json: string, cb: RawCommCallback, userData?: number): number;
+  TIMSubscribeUserStatus(json: string, cb: RawCommCallback, userData?: number): number;
   /** `json` may be `""` (unsubscribe from everyone). */
-  TIMUnsubscribeUserStatus(json: string, cb: RawCommCallback): number;
+  TIMUnsubscribeUserStatus(json: string, cb: RawCommCallback, userData?: number): number;
   /** `null` removes the listener. Listeners never keep the process alive. */
   TIMSetUserStatusChangedCallback(cb: ((json: string) => void) | null): void;
   TIMSetNetworkStatusListenerCallback(cb: ((status: number, code: number, desc: string) => void) | null): void;

@@ -169,6 +169,21 @@ describe.each([
     expect(result.rssGrowthMB).toBeLessThan(100);
   });
 
+  testIf('hands each call\'s user data back to its callback; one function serves many calls', async () => {
+    const result = await runScenario(backend, 'userData', tmpdir);
+    expect(result).toEqual({
+      sharedMatches: true,
+      otherMatches: true,
+      sharedCount: 200,
+      otherCount: 100,
+      withDataArgs: [4],
+      withoutDataArgs: [3],
+      withoutDataCount: 20,
+      expectedWithoutData: 20,
+      pendingAfter: 0,
+    });
+  });
+
   testIf('throws TypeError (RangeError for out-of-range ids) for bad arguments, never crashes', async () => {
     const result = await runScenario(backend, 'badArguments', tmpdir);
     const errors = result.errors as Record<string, string>;

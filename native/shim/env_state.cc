@@ -24,10 +24,20 @@ Session& EnvState::SessionFor(Library& library) {
   return *session;
 }
 
-uintptr_t EnvState::BeginCall(Session& session, Napi::Function callback) {
-  Napi::FunctionReference function = Napi::Persistent(callback);
+std::shared_ptr<Napi::FunctionReference> EnvState::ReferenceFor(Session& session,
+                                                                Napi::Function callback) {
+  std::shared_ptr<Napi::FunctionReference> recent = session.recent_callback.lock();
+  if (recent && recent->Value().StrictEquals(callback)) return recent;
+  auto function = std::make_shared<Napi::FunctionReference>(Napi::Persistent(callback));
+  session.recent_callback = function;
+  return function;
+}
+
+uintptr_t EnvState::BeginCall(Session& session, Napi::Function callback,
+                              std::optional<double> user_data) {
+  std::shared_ptr<Napi::FunctionReference> function = ReferenceFor(session, callback);
   uintptr_t route = inbox_.OpenRoute(/*once=*/true);
-  targets_.emplace(route, Target{&session, std::nullopt, std::move(function)});
+  targets_.emplace(route, Target{&session, std::nullopt, std::move(function), user_data});
   ++session.pending;
   if (pending_++ == 0) inbox_.Ref();
   return route;
@@ -62,9 +72,9 @@ void EnvState::SetListener(Session& session, ListenerKind kind, Napi::Function l
     // Only our own listener: if another environment has taken the slot since, it stays.
     session.library.RemoveListener(kind, previous);
   } else {
-    Napi::FunctionReference function = Napi::Persistent(listener);
+    auto function = std::make_shared<Napi::FunctionReference>(Napi::Persistent(listener));
     ours = inbox_.OpenRoute(/*once=*/false);
-    targets_.emplace(ours, Target{&session, kind, std::move(function)});
+    targets_.emplace(ours, Target{&session, kind, std::move(function), std::nullopt});
     uintptr_t replaced = session.library.SetListener(kind, ours);
     // The C slot is process-wide: another environment that held it stops hearing from it.
     if (replaced != 0 && replaced != previous) Inbox::CloseRoute(replaced);
@@ -93,25 +103,28 @@ void EnvState::Drain(Napi::Env env) {
     // Dropped calls and replaced listeners: nobody waits for this event any more.
     if (target == targets_.end()) continue;
     Napi::HandleScope scope(env);
-    Napi::Function function = target->second.function.Value();
-    std::optional<ListenerKind> listener = target->second.listener;
-    if (!listener) Settle(target);
-    if (!Deliver(env, function, listener, event)) return;
+    Napi::Function function = target->second.function->Value();
+    // A call's target is forgotten before its callback runs (which may make new calls).
+    Target delivered{target->second.session, target->second.listener, nullptr,
+                     target->second.user_data};
+    if (!delivered.listener) Settle(target);
+    if (!Deliver(env, function, delivered, event)) return;
   }
 }
 
-bool EnvState::Deliver(Napi::Env env, const Napi::Function& function,
-                       std::optional<ListenerKind> listener, const Event& event) {
-  napi_value args[3];
+bool EnvState::Deliver(Napi::Env env, const Napi::Function& function, const Target& target,
+                       const Event& event) {
+  napi_value args[4];
   size_t argc = 0;
-  auto number = [&](int32_t value) { args[argc++] = Napi::Number::New(env, value); };
+  auto number = [&](double value) { args[argc++] = Napi::Number::New(env, value); };
   auto string = [&](const std::string& value) { args[argc++] = Napi::String::New(env, value); };
-  if (!listener) {
+  if (!target.listener) {
     number(event.code);
     string(event.desc);
     string(event.json);
+    if (target.user_data) number(*target.user_data);
   } else {
-    switch (*listener) {
+    switch (*target.listener) {
       case ListenerKind::kUserStatusChanged:
       case ListenerKind::kSelfInfoUpdated:
       case ListenerKind::kUserInfoChanged:

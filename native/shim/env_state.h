@@ -31,6 +31,9 @@ struct Session {
   Library& library;
   Napi::ObjectReference object;  // the RawSdk object, kept for the environment's lifetime
   size_t pending = 0;            // calls of this session not yet called back (or dropped)
+  // The callback of the latest call, while calls with it are pending: a client that passes the
+  // same function to every call (with user data telling the calls apart) shares one reference.
+  std::weak_ptr<Napi::FunctionReference> recent_callback;
   std::array<uintptr_t, kListenerKindCount> listener_routes{};  // routes we installed, 0 = none
 };
 
@@ -50,12 +53,14 @@ class EnvState {
   // JS thread. The session for `library`, created on first use.
   Session& SessionFor(Library& library);
 
-  // JS thread. Makes one C call whose TIMCommCallback answer goes to `callback`. `invoke` receives
-  // the user_data to pass and returns the TIMResult. The route is registered before the call (the
-  // answer may come synchronously inside it) and withdrawn if the library refuses the call.
+  // JS thread. Makes one C call whose TIMCommCallback answer goes to `callback`, followed by
+  // `user_data` when given. `invoke` receives the C user_data to pass (the route) and returns the
+  // TIMResult. The route is registered before the call (the answer may come synchronously inside
+  // it) and withdrawn if the library refuses the call.
   template <typename Invoke>
-  int Call(Session& session, Napi::Function callback, Invoke&& invoke) {
-    uintptr_t route = BeginCall(session, callback);
+  int Call(Session& session, Napi::Function callback, std::optional<double> user_data,
+           Invoke&& invoke) {
+    uintptr_t route = BeginCall(session, callback, user_data);
     int result = invoke(reinterpret_cast<const void*>(route));
     if (result != TIM_SUCC) CancelCall(route);
     return result;
@@ -68,16 +73,20 @@ class EnvState {
   void SetListener(Session& session, ListenerKind kind, Napi::Function listener);
 
  private:
-  // Who waits for a route: a call's callback (no listener kind) or a listener.
+  // Who waits for a route: a call's callback (no listener kind) and its user data, or a listener.
   struct Target {
     Session* session;
     std::optional<ListenerKind> listener;
-    Napi::FunctionReference function;
+    std::shared_ptr<Napi::FunctionReference> function;
+    std::optional<double> user_data;
   };
 
   explicit EnvState(Napi::Env env);
 
-  uintptr_t BeginCall(Session& session, Napi::Function callback);
+  uintptr_t BeginCall(Session& session, Napi::Function callback, std::optional<double> user_data);
+  // The reference to `callback`: the session's recent one when it is the same function.
+  static std::shared_ptr<Napi::FunctionReference> ReferenceFor(Session& session,
+                                                               Napi::Function callback);
   void CancelCall(uintptr_t route);
   // Forgets a call target and lets go of the event loop when it was the last one.
   void Settle(std::unordered_map<uintptr_t, Target>::iterator call);
@@ -86,7 +95,7 @@ class EnvState {
   static void OnWake(napi_env env, void* self);
   void Drain(Napi::Env env);
   // Returns false when the environment can no longer run JS (it is stopping).
-  bool Deliver(Napi::Env env, const Napi::Function& function, std::optional<ListenerKind> listener,
+  bool Deliver(Napi::Env env, const Napi::Function& function, const Target& target,
                const Event& event);
 
   // JS thread, the environment's cleanup hook: late callbacks find nothing from here on, our C

@@ -37,6 +37,13 @@ Napi::Function FunctionArg(const Napi::CallbackInfo& info, size_t index, const c
   return info[index].As<Napi::Function>();
 }
 
+std::optional<double> OptionalNumberArg(const Napi::CallbackInfo& info, size_t index,
+                                        const char* api, const char* name) {
+  if (info[index].IsUndefined()) return std::nullopt;
+  if (!info[index].IsNumber()) Fail(info.Env(), api, name, "must be a number or undefined");
+  return info[index].As<Napi::Number>().DoubleValue();
+}
+
 Napi::Function FunctionOrNullArg(const Napi::CallbackInfo& info, size_t index, const char* api,
                                  const char* name) {
   if (info[index].IsNull()) return Napi::Function();

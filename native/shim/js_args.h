@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace tim {
@@ -17,6 +18,9 @@ std::string StringArg(const Napi::CallbackInfo& info, size_t index, const char* 
 uint64_t Uint64Arg(const Napi::CallbackInfo& info, size_t index, const char* api, const char* name);
 Napi::Function FunctionArg(const Napi::CallbackInfo& info, size_t index, const char* api,
                            const char* name);
+// Absent or undefined (nullopt), or any number: a call's user data, handed back to its callback.
+std::optional<double> OptionalNumberArg(const Napi::CallbackInfo& info, size_t index,
+                                        const char* api, const char* name);
 // A function, or null (returned as an empty Napi::Function).
 Napi::Function FunctionOrNullArg(const Napi::CallbackInfo& info, size_t index, const char* api,
                                  const char* name);

@@ -56,9 +56,10 @@ Napi::Value SetConfig(const Napi::CallbackInfo& info) {
   Session& session = SessionOf(info);
   std::string json = StringArg(info, 0, "TIMSetConfig", "jsonConfig");
   Napi::Function callback = FunctionOrNullArg(info, 1, "TIMSetConfig", "cb");
+  std::optional<double> data = OptionalNumberArg(info, 2, "TIMSetConfig", "userData");
   TIMSetConfigFn set_config = Api(info).TIMSetConfig;
   if (callback.IsEmpty()) return Result(info, set_config(json.c_str(), nullptr, nullptr));
-  return Result(info, session.env.Call(session, callback, [&](const void* user_data) {
+  return Result(info, session.env.Call(session, callback, data, [&](const void* user_data) {
     return set_config(json.c_str(), &OnCommCallback, user_data);
   }));
 }
@@ -68,8 +69,9 @@ Napi::Value Login(const Napi::CallbackInfo& info) {
   std::string user_id = StringArg(info, 0, "TIMLogin", "userId");
   std::string user_sig = StringArg(info, 1, "TIMLogin", "userSig");
   Napi::Function callback = FunctionArg(info, 2, "TIMLogin", "cb");
+  std::optional<double> data = OptionalNumberArg(info, 3, "TIMLogin", "userData");
   TIMLoginFn login = Api(info).TIMLogin;
-  return Result(info, session.env.Call(session, callback, [&](const void* user_data) {
+  return Result(info, session.env.Call(session, callback, data, [&](const void* user_data) {
     return login(user_id.c_str(), user_sig.c_str(), &OnCommCallback, user_data);
   }));
 }
@@ -77,8 +79,9 @@ Napi::Value Login(const Napi::CallbackInfo& info) {
 Napi::Value Logout(const Napi::CallbackInfo& info) {
   Session& session = SessionOf(info);
   Napi::Function callback = FunctionArg(info, 0, "TIMLogout", "cb");
+  std::optional<double> data = OptionalNumberArg(info, 1, "TIMLogout", "userData");
   TIMLogoutFn logout = Api(info).TIMLogout;
-  return Result(info, session.env.Call(session, callback, [&](const void* user_data) {
+  return Result(info, session.env.Call(session, callback, data, [&](const void* user_data) {
     return logout(&OnCommCallback, user_data);
   }));
 }
@@ -119,9 +122,10 @@ Napi::Value JsonCall(const Napi::CallbackInfo& info) {
   Session& session = SessionOf(info);
   std::string json = StringArg(info, 0, kApi.name, "json");
   Napi::Function callback = FunctionArg(info, 1, kApi.name, "cb");
+  std::optional<double> data = OptionalNumberArg(info, 2, kApi.name, "userData");
   TIMJsonCallFn call = Api(info).*kApi.entry;
   const char* argument = kApi.empty_is_null && json.empty() ? nullptr : json.c_str();
-  return Result(info, session.env.Call(session, callback, [&](const void* user_data) {
+  return Result(info, session.env.Call(session, callback, data, [&](const void* user_data) {
     return call(argument, &OnCommCallback, user_data);
   }));
 }
