@@ -2,6 +2,8 @@
 // Part 2: memory. One process per round (under `unshare -n`) makes 1,000,000 getUserStatus calls
 // with 64 in flight on the vendor library and reports its RSS after 100,000 and after 1,000,000
 // (also after a forced GC); the goal is growth within 20 MB and a process that exits by itself.
+// The same process goes on to 2,000,000 calls (--memory-beyond), to show whether the growth goes on
+// past the goal's range or levels off.
 // The raw C client runs the same calls as a baseline (one process stopping at each count; its peak
 // RSS), because the vendor library's own memory grows with the number of calls.
 const { CANDIDATES, runOnce, describeRun } = require('./overhead');
@@ -13,6 +15,7 @@ const GOAL_MB = 20;
 async function measure(ctx) {
   const first = ctx.memoryFirst;
   const last = ctx.memoryLast;
+  const checkpoints = beyondOf(ctx) ? [first, last, ctx.memoryBeyond] : [first, last];
   const records = [];
   const skipped = {};
   for (const id of ctx.memoryCandidates) {
@@ -40,7 +43,7 @@ async function measure(ctx) {
       const candidate = CANDIDATES.find((c) => c.id === id);
       const run = await runOnce({ ...ctx, n: first }, candidate, WINDOW, {
         nodeFlags: ['--expose-gc'],
-        checkpoints: [first, last],
+        checkpoints,
         workTimeoutMs: ctx.memoryTimeoutMs,
       });
       records.push({ round, candidate: id, ...run });
@@ -51,7 +54,14 @@ async function measure(ctx) {
   return { records, skipped, active, baseline };
 }
 
+/** The extra checkpoint past the goal's range, or 0 for none. */
+function beyondOf(ctx) {
+  return ctx.memoryBeyond > ctx.memoryLast ? ctx.memoryBeyond : 0;
+}
+
 function report(ctx, { records, skipped, active, baseline }) {
+  const beyond = beyondOf(ctx);
+  const points = beyond ? 3 : 2;
   const lines = [];
   lines.push(`## 2. Memory: RSS after ${formatNumber(ctx.memoryLast, 0)} calls versus after ${formatNumber(ctx.memoryFirst, 0)}`);
   lines.push('');
@@ -60,28 +70,33 @@ function report(ctx, { records, skipped, active, baseline }) {
     `measured calls (after ${formatNumber(ctx.warmup, 0)} warm-up calls), as is and after \`global.gc()\`. Cells: median (min–max) over ` +
     `${ctx.rounds} rounds. The goal (growth within ${GOAL_MB} MB) is judged on the plain RSS of every round. Both the Node ` +
     `driver and the raw C client keep per-call times in rings of at most 131,072 entries, so their own memory does not grow ` +
-    `with the number of calls. V8 heap total: the heap V8 has reserved (young generation included), after GC.`);
+    `with the number of calls. V8 heap total: the heap V8 has reserved (young generation included), after GC.` +
+    (beyond ? ` The same process then goes on to ${formatNumber(beyond, 0)} calls (not part of the goal), to show whether the growth ` +
+      `goes on or levels off.` : ''));
   lines.push('');
   for (const [id, why] of Object.entries(skipped)) lines.push(`- Not run: ${id}: ${why}.`);
   if (Object.keys(skipped).length) lines.push('');
   if (active.length === 0) return lines.join('\n');
   const vendorGrowth = summary(baseline.map(([a, b]) => b - a));
-  lines.push(`| candidate | RSS MB after ${formatNumber(ctx.memoryFirst, 0)} | after ${formatNumber(ctx.memoryLast, 0)} | growth MB | growth after GC MB | JS heap used after GC MB, first → last | V8 heap total after GC MB, first → last | exited by itself |`);
-  lines.push('|---|---|---|---|---|---|---|---|');
+  const beyondHeader = beyond ? ` after ${formatNumber(beyond, 0)} |` : '';
+  const heapPoints = beyond ? 'first → last → beyond' : 'first → last';
+  lines.push(`| candidate | RSS MB after ${formatNumber(ctx.memoryFirst, 0)} | after ${formatNumber(ctx.memoryLast, 0)} | growth MB | growth after GC MB |${beyondHeader} JS heap used after GC MB, ${heapPoints} | V8 heap total after GC MB, ${heapPoints} | exited by itself |`);
+  lines.push(`|---|---|---|---|---|${beyond ? '---|' : ''}---|---|---|`);
   const goals = [];
   for (const id of active) {
     const runs = records.filter((r) => r.candidate === id);
-    const ok = runs.filter((r) => r.result && r.result.rss && r.result.rss.length === 2);
+    const ok = runs.filter((r) => r.result && r.result.rss && r.result.rss.length === points);
     const at = (k, key) => summary(ok.map((r) => r.result.rss[k][key]));
     const growth = ok.map((r) => r.result.rss[1].rssMb - r.result.rss[0].rssMb);
     const growthGc = ok.map((r) => r.result.rss[1].rssAfterGcMb - r.result.rss[0].rssAfterGcMb);
     const heap = (k, key) => formatSummary(summary(ok.map((r) => r.result.rss[k][key]).filter((v) => v !== undefined)), 1);
-    const heapUsed = (k) => heap(k, 'heapUsedAfterGcMb');
-    const heapTotal = (k) => heap(k, 'heapTotalAfterGcMb');
+    const series = (key) => Array.from({ length: points }, (_, k) => heap(k, key)).join(' → ');
+    const beyondCell = beyond ? ` ${formatSummary(at(2, 'rssMb'), 1)} |` : '';
     const clean = runs.filter((r) => r.exit.state === 'clean').length;
     const states = [...new Set(runs.filter((r) => r.exit.state !== 'clean').map((r) => r.exit.state))];
     lines.push(`| ${id} | ${formatSummary(at(0, 'rssMb'), 1)} | ${formatSummary(at(1, 'rssMb'), 1)} | ${formatSummary(summary(growth), 1)} | ` +
-      `${formatSummary(summary(growthGc), 1)} | ${heapUsed(0)} → ${heapUsed(1)} | ${heapTotal(0)} → ${heapTotal(1)} | ${clean}/${runs.length}${states.length ? ` (${states.join(', ')})` : ''} |`);
+      `${formatSummary(summary(growthGc), 1)} |${beyondCell} ${series('heapUsedAfterGcMb')} | ${series('heapTotalAfterGcMb')} | ` +
+      `${clean}/${runs.length}${states.length ? ` (${states.join(', ')})` : ''} |`);
     if (id === 'timclient' && baseline.length) {
       const beyond = summary(growth.map((g) => g - vendorGrowth.median));
       goals.push(`- The vendor library's own growth over the same calls (raw C client, peak RSS, ${baseline.length} rounds): ` +
@@ -98,7 +113,7 @@ function report(ctx, { records, skipped, active, baseline }) {
   if (baseline.length) {
     const peak = (k) => summary(baseline.map((p) => p[k]));
     lines.push(`| raw C client (baseline, peak RSS) | ${formatSummary(peak(0), 1)} | ${formatSummary(peak(1), 1)} | ` +
-      `${formatSummary(vendorGrowth, 1)} | | | | |`);
+      `${formatSummary(vendorGrowth, 1)} | |${beyond ? ' |' : ''} | | |`);
   }
   lines.push('');
   if (goals.length) lines.push('### Goals', '', ...goals, '');

@@ -9,8 +9,8 @@
 //   --rounds 3               rounds (candidates interleaved within each)
 //   --windows 1,64,1024,unbounded
 //   --candidates raw-c,timclient,timclient-callsite,timclient-nostack,promise-floor,binding,koffi,ffi-rs
-//   --memory-candidates timclient,timclient-nostack,binding   (part 2; any Node candidates)
-//   --memory-first 100000 --memory-last 1000000
+//   --memory-candidates timclient,timclient-nostack,promise-floor,binding   (part 2; any Node candidates)
+//   --memory-first 100000 --memory-last 1000000 --memory-beyond 2000000 (0: none; past the goal's range)
 //   --emulator-n 20000 --emulator-warmup 1000        (part 3, native client round trips)
 //   --fanout-subscribers 1000 --fanout-changes 20     (part 3)
 //   --rest-seconds 10 --rest-concurrency 32 --rest-rate 1000 --rest-max-requests 200000 (part 3)
@@ -37,9 +37,10 @@ const DEFAULTS = {
   rounds: 3,
   windows: '1,64,1024,unbounded',
   candidates: 'raw-c,timclient,timclient-callsite,timclient-nostack,promise-floor,binding,koffi,ffi-rs',
-  'memory-candidates': 'timclient,timclient-nostack,binding',
+  'memory-candidates': 'timclient,timclient-nostack,promise-floor,binding',
   'memory-first': 100_000,
   'memory-last': 1_000_000,
+  'memory-beyond': 2_000_000,
   'memory-timeout-ms': 600_000,
   'emulator-n': 20_000,
   'emulator-warmup': 1_000,
@@ -60,6 +61,7 @@ const QUICK = {
   rounds: 1,
   'memory-first': 2_000,
   'memory-last': 20_000,
+  'memory-beyond': 40_000,
   'emulator-n': 500,
   'emulator-warmup': 100,
   'fanout-subscribers': 100,
@@ -94,6 +96,7 @@ function parseArgs(argv) {
     memoryCandidates: list(o['memory-candidates']),
     memoryFirst: Number(o['memory-first']),
     memoryLast: Number(o['memory-last']),
+    memoryBeyond: Number(o['memory-beyond']),
     memoryTimeoutMs: Number(o['memory-timeout-ms']),
     emulatorN: Number(o['emulator-n']),
     emulatorWarmup: Number(o['emulator-warmup']),
