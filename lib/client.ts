@@ -142,7 +142,7 @@ const OP_API: readonly string[] = [
 
 /** One call from its public method until it settles. */
 class Request {
-  /** Resolves the promise the finisher waits on; set by the promise executor right after construction. */
+  /** Resolves the request's own promise (with the request; {@link finish} handles it); set by the executor. */
   wake: (req: Request) => void = noop;
   settled = false;
   /** The outcome once settled: the library's code (0: success) and description, and its answer. */
@@ -681,8 +681,8 @@ export class TIMClient extends EventEmitter {
   /** The library's callback (JS thread). A late answer (after the timeout) only frees its slot. */
   private onAnswer(slot: number, code: number, desc: string, json: string): void {
     const req = this.inFlight[slot];
-    // The addon drops the callbacks of calls uninit() interrupted and of refused calls; this only
-    // guards against a library that calls back twice.
+    // Not expected: the addon delivers each call's callback at most once and drops those of
+    // calls uninit() interrupted or the library refused. A stray answer must still do no harm.
     if (req === undefined) return;
     this.releaseSlot(req);
     this.settle(req, code, desc, json); // no-op when it timed out: the answer is dropped

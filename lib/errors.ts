@@ -121,8 +121,9 @@ export function createStacklessTIMError(code: number, desc: string, api: string)
 
 /**
  * Builds a {@link TIMError} whose stack is captured now, without the frames of `above` and of
- * what it called. Inside an async function resumed after an `await`, what is left are V8's async
- * frames: the async functions awaiting that one, that is the caller's code.
+ * what it called. In a promise reaction (an async function resumed after an `await`, or a `.then`
+ * handler), what is left are V8's async frames: the async functions awaiting the promise it
+ * settles, that is the caller's code.
  */
 export function createTIMErrorAbove(code: number, desc: string, api: string, above: (...args: never[]) => unknown): TIMError {
   const err = createStacklessTIMError(code, desc, api);
