@@ -104,27 +104,28 @@ void EnvState::Drain(Napi::Env env) {
     if (target == targets_.end()) continue;
     Napi::HandleScope scope(env);
     Napi::Function function = target->second.function->Value();
+    std::optional<ListenerKind> listener = target->second.listener;
+    std::optional<double> user_data = target->second.user_data;
     // A call's target is forgotten before its callback runs (which may make new calls).
-    Target delivered{target->second.session, target->second.listener, nullptr,
-                     target->second.user_data};
-    if (!delivered.listener) Settle(target);
-    if (!Deliver(env, function, delivered, event)) return;
+    if (!listener) Settle(target);
+    if (!Deliver(env, function, listener, user_data, event)) return;
   }
 }
 
-bool EnvState::Deliver(Napi::Env env, const Napi::Function& function, const Target& target,
+bool EnvState::Deliver(Napi::Env env, const Napi::Function& function,
+                       std::optional<ListenerKind> listener, std::optional<double> user_data,
                        const Event& event) {
   napi_value args[4];
   size_t argc = 0;
   auto number = [&](double value) { args[argc++] = Napi::Number::New(env, value); };
   auto string = [&](const std::string& value) { args[argc++] = Napi::String::New(env, value); };
-  if (!target.listener) {
+  if (!listener) {
     number(event.code);
     string(event.desc);
     string(event.json);
-    if (target.user_data) number(*target.user_data);
+    if (user_data) number(*user_data);
   } else {
-    switch (*target.listener) {
+    switch (*listener) {
       case ListenerKind::kUserStatusChanged:
       case ListenerKind::kSelfInfoUpdated:
       case ListenerKind::kUserInfoChanged:

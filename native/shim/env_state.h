@@ -95,8 +95,8 @@ class EnvState {
   static void OnWake(napi_env env, void* self);
   void Drain(Napi::Env env);
   // Returns false when the environment can no longer run JS (it is stopping).
-  bool Deliver(Napi::Env env, const Napi::Function& function, const Target& target,
-               const Event& event);
+  bool Deliver(Napi::Env env, const Napi::Function& function, std::optional<ListenerKind> listener,
+               std::optional<double> user_data, const Event& event);
 
   // JS thread, the environment's cleanup hook: late callbacks find nothing from here on, our C
   // listeners are removed, and an SDK this environment initialised is uninitialised.
