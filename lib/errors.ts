@@ -10,8 +10,8 @@ import { describeErrorCode, errorCodeName } from './constants';
  * A TIM call failed. `code` is the error code the library reported through the callback (e.g.
  * 6014 not logged in, 7009 interrupted by `uninit()`, 6012 timed out), or the negative
  * `TIMResult` when the library refused the call outright (e.g. -3 invalid JSON). The stack points
- * at your code, never at a callback: the async functions awaiting the call, or the line that made
- * it (see `TIMClientOptions.errorStacks`).
+ * at your code, never at a callback: under one frame of tim-native's, the async functions awaiting
+ * the call; or the line that made it (see `TIMClientOptions.errorStacks`).
  * @example
  * try { await client.getUserStatus(['u1']); }
  * catch (err) { if (err instanceof TIMError && err.code === TIMErrorCode.ERR_SDK_NOT_LOGGED_IN) ... }
@@ -117,18 +117,6 @@ export function createStacklessTIMError(code: number, desc: string, api: string)
   } finally {
     Error.stackTraceLimit = limit;
   }
-}
-
-/**
- * Builds a {@link TIMError} whose stack is captured now, without the frames of `above` and of
- * what it called. In a promise reaction (an async function resumed after an `await`, or a `.then`
- * handler), what is left are V8's async frames: the async functions awaiting the promise it
- * settles, that is the caller's code.
- */
-export function createTIMErrorAbove(code: number, desc: string, api: string, above: (...args: never[]) => unknown): TIMError {
-  const err = createStacklessTIMError(code, desc, api);
-  Error.captureStackTrace(err, above);
-  return err;
 }
 
 /**

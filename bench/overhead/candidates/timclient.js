@@ -1,7 +1,7 @@
 'use strict';
 // Candidate: tim-native's public API, `client.getUserStatus(['u1'])` on `new TIMClient({ sdkPath })`
 // with default options (so at most 1000 calls reach the SDK at once; the rest wait in order).
-// Every call rejects with TIMError 6014, whose stack (V8's async frames) is captured when it fails.
+// Every call rejects with TIMError 6014, whose stack (V8's async stack) is captured when it fails.
 // Runs only in a benchmark child process that the runner starts under `unshare -n`.
 const path = require('path');
 const { DIST } = require('../../lib/machine');
