@@ -22,6 +22,7 @@
 // never loads it.
 // Environment: TIM_BENCH_DIST=<folder> measures TypeScript compiled elsewhere instead of dist/
 // (development only; the folder's parent must hold build/ with the addon, as the repository does).
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { describeMachine, describeVersions, ROOT, DIST } = require('./lib/machine');
@@ -112,7 +113,7 @@ function parseArgs(argv) {
   };
 }
 
-function header(ctx, machine, versions, sdkVersion, startedAt, finishedAt) {
+function header(ctx, machine, versions, sdkVersion, startedAt, finishedAt, wake) {
   const load = machine.loadAverage.map((x) => x.toFixed(2)).join(' / ');
   return [
     '# tim-native benchmark results',
@@ -122,6 +123,7 @@ function header(ctx, machine, versions, sdkVersion, startedAt, finishedAt) {
     `- Date: ${startedAt.toISOString()} (took ${formatNumber((finishedAt - startedAt) / 60000, 1)} min)`,
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${formatNumber(machine.memoryGb, 1)} GB, ${machine.kernel}; ` +
       `load average at start ${load} (1/5/15 min)`,
+    describeWake(wake.start, wake.end),
     `- Versions: Node ${versions.node}, koffi ${versions.koffi}, ffi-rs ${versions.ffiRs}, vendor SDK ` +
       `${sdkVersion ?? 'not loaded'} (libImSDK.so from im_electron_sdk@8.0.5906), tim-native ${versions.timNative}; ` +
       `raw C client built with ${versions.cc}, -O2`,
@@ -129,6 +131,26 @@ function header(ctx, machine, versions, sdkVersion, startedAt, finishedAt) {
     `- Command: \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\``,
     '',
   ].join('\n');
+}
+
+/**
+ * The machine's cross-thread wake round trip (bench/wake_rtt.c, no TIM library): p50 and p99 in µs,
+ * or why it was not measured. koffi's rate is bound by it: each of its foreign-thread callbacks
+ * blocks the SDK thread for one such round trip to the JS thread.
+ */
+function measureWakeRoundTrip(ctx) {
+  if (!ctx.wakeRtt) return { error: ctx.wakeRttError || 'wake_rtt not compiled' };
+  const r = spawnSync(ctx.wakeRtt, ['20000', '1000'], { encoding: 'utf8', timeout: 60_000 });
+  const line = (r.stdout || '').split('\n').find((l) => l.startsWith('BENCH-RESULT '));
+  if (r.status !== 0 || !line) return { error: `wake_rtt failed (${r.status ?? r.signal}): ${(r.stderr || '').trim()}` };
+  return JSON.parse(line.slice('BENCH-RESULT '.length));
+}
+
+function describeWake(start, end) {
+  const one = (w) => (w.error ? `not measured: ${w.error}` : `p50 ${formatNumber(w.p50us)} µs, p99 ${formatNumber(w.p99us)} µs`);
+  return '- Cross-thread wake round trip (bench/wake_rtt.c: an eventfd that a thread sleeps on in epoll_wait, a ' +
+    'condition variable back; what each callback of a binding that blocks the calling thread, such as koffi, waits for): ' +
+    `${one(start)} at the start, ${one(end)} at the end`;
 }
 
 function notRun(title, why) {
@@ -145,6 +167,7 @@ async function main(argv, prepared) {
   const startedAt = new Date();
   const machine = describeMachine();
   const versions = describeVersions();
+  const wake = { start: measureWakeRoundTrip(ctx) };
   if (machine.loadAverage[0] > machine.cores * 0.25) {
     ctx.log(`warning: load average ${machine.loadAverage[0].toFixed(2)} on ${machine.cores} cores: the machine is not quiet`);
   }
@@ -176,8 +199,10 @@ async function main(argv, prepared) {
     sections.push(emulator.report(ctx, part));
   }
 
+  wake.end = measureWakeRoundTrip(ctx);
+  raw.wake = wake;
   const finishedAt = new Date();
-  const text = `${header(ctx, machine, versions, sdkVersion, startedAt, finishedAt)}\n${sections.join('\n')}`;
+  const text = `${header(ctx, machine, versions, sdkVersion, startedAt, finishedAt, wake)}\n${sections.join('\n')}`;
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
   fs.writeFileSync(options.out, text);
   const rawFile = path.join(ROOT, 'bench', 'tmp', `raw-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: fetches the vendor library (scripts/fetch-vendor-sdk.js, cached outside the
 // repository), compiles the TypeScript (`tsc -p tsconfig.build.json`, skipped with --no-build; the
-// native addon is built by `npm install` / `npm run build:native`) and the raw C client into
-// bench/tmp (git-ignored), then runs bench/run.js, which writes bench/RESULTS.md. Other options
-// are passed through: `npm run bench -- --quick`, `npm run bench -- --parts 1 --windows 64`; see
-// bench/run.js.
+// native addon is built by `npm install` / `npm run build:native`), the raw C client and the wake
+// round-trip probe into bench/tmp (git-ignored), then runs bench/run.js, which writes
+// bench/RESULTS.md. Other options are passed through: `npm run bench -- --quick`,
+// `npm run bench -- --parts 1 --windows 64`; see bench/run.js.
 //
 // SAFETY: nothing in this process loads libImSDK.so. Every process that does is started under
 // `unshare -n` (bench/lib/spawn.js), because the library connects to public internet addresses as
@@ -31,13 +31,20 @@ function prepareLibrary() {
   }
 }
 
-function compileRawClient() {
-  const out = path.join(root, 'bench', 'tmp', 'raw_client');
+/** Compiles bench/<name>.c into bench/tmp/<name>; returns its path, or why it could not. */
+function compileC(name) {
+  const out = path.join(root, 'bench', 'tmp', name);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const src = path.join(root, 'bench', 'raw_client.c');
+  const src = path.join(root, 'bench', `${name}.c`);
   const r = spawnSync('cc', ['-O2', '-Wall', '-Wextra', '-o', out, src, '-ldl', '-lpthread'], { encoding: 'utf8' });
-  if (r.status !== 0) return { rawClient: null, rawClientError: `cc failed: ${(r.stderr || r.error?.message || '').trim()}` };
-  return { rawClient: out };
+  if (r.status !== 0) return { path: null, error: `cc failed: ${(r.stderr || r.error?.message || '').trim()}` };
+  return { path: out, error: null };
+}
+
+function compileCPrograms() {
+  const raw = compileC('raw_client');
+  const wake = compileC('wake_rtt');
+  return { rawClient: raw.path, rawClientError: raw.error, wakeRtt: wake.path, wakeRttError: wake.error };
 }
 
 function buildTypeScript() {
@@ -50,7 +57,7 @@ async function main() {
   const args = process.argv.slice(2);
   const noBuild = args.includes('--no-build');
   if (!noBuild) buildTypeScript();
-  const prepared = { ...prepareLibrary(), ...compileRawClient() };
+  const prepared = { ...prepareLibrary(), ...compileCPrograms() };
   if (!prepared.library) process.stderr.write(`bench: ${prepared.libraryError}; parts 1 and 2 will be skipped\n`);
   await require(path.join(root, 'bench', 'run.js')).main(args.filter((a) => a !== '--no-build'), prepared);
 }

@@ -63,7 +63,10 @@ const CANDIDATES = [
     label: 'koffi (registered callback)',
     desc: 'one callback registered once with `koffi.register`, user_data an integer request id looked up in a Map, a ' +
       'promise-returning `getUserStatus(ids)` with JSON.stringify/JSON.parse, a ref\'d timer held while calls are pending ' +
-      '(koffi\'s foreign-thread queue does not hold the event loop; without it the process exits mid-flight and crashes).',
+      '(koffi\'s foreign-thread queue does not hold the event loop; without it the process exits mid-flight and crashes). ' +
+      'koffi runs a callback that arrives on a foreign thread by queueing it to the JS thread and blocking that thread until ' +
+      'it has run (RelayAsync in koffi\'s src/koffi/src/call.cc), so the SDK thread waits one cross-thread wake round trip ' +
+      '(see Machine) plus the JS callback for every answer, one answer at a time.',
     unavailable: () => null,
   },
   {
@@ -239,8 +242,11 @@ function report(ctx, { records, skipped, candidates }) {
   if (ctx.windows.includes(64)) {
     for (const other of ['koffi', 'ffi-rs']) {
       const r = ratios(records, 64, 'timclient', other);
+      // What any binding could reach on this machine: the raw C client's own lead in the same rounds.
+      const ceiling = has('raw-c') ? ratios(records, 64, 'raw-c', other) : [];
       lines.push(goalLine(has('timclient') && has(other) && r.length ? med(r) >= 10 : null,
-        `TIMClient at 64 in flight >= 10× ${other}: ${fmtRatio(r)}`));
+        `TIMClient at 64 in flight >= 10× ${other}: ${fmtRatio(r)}` +
+        (ceiling.length ? ` (the raw C client: ${fmtRatio(ceiling)} ${other})` : '')));
     }
   }
   const clientRuns = records.filter((r) => r.candidate === 'timclient');
