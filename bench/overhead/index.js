@@ -26,8 +26,8 @@ const CANDIDATES = [
     label: '`TIMClient.getUserStatus`',
     desc: "`new TIMClient({ sdkPath })`, default options, `getUserStatus(['u1'])`: validation, JSON.stringify, a promise " +
       'rejected with a TIMError whose stack (V8\'s async stack: TIMClient\'s `finishCall` frame, then the awaiting async ' +
-      "functions, here none: the driver uses `.then()`) is captured when the call fails. Default `maxInFlight` is 1000, so beyond that calls wait in TIMClient's queue (unbounded = all N promises " +
-      'at once, at most 1000 of them inside the SDK).',
+      'functions, here none: the driver uses `.then()`) is captured when the call fails. Default `maxInFlight` is 1000, so ' +
+      "beyond that calls wait in TIMClient's queue (unbounded = all N promises at once, at most 1000 of them inside the SDK).",
     unavailable: () => clientMissing(),
   },
   {
