@@ -181,7 +181,7 @@ class Request {
  * microtask), and the promise it settles is the one the caller awaits: so a TIMError constructed
  * here has V8's async stack trace, this one frame and then the async functions awaiting the call,
  * that is the caller's code. Success costs no stack. (Not `Error.captureStackTrace` to drop this
- * frame too: it turns the error into a dictionary-mode object, about 2 µs of CPU and 300 bytes
+ * frame too: it turns the error into a dictionary-mode object, about 2 µs of CPU and 390 bytes
  * more per failed call. Not an async function: V8 follows both, and the handler allocates about
  * 450 bytes less per call.)
  */

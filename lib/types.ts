@@ -184,7 +184,7 @@ export interface TIMClientOptions {
    * - `"async"`: V8's async stack trace, captured when the call fails: one frame of tim-native's
    *   (`finishCall`, where the error is made), then the async functions that `await` the call,
    *   that is your code. Calls that succeed pay nothing for it; a failed call pays one stack walk
-   *   (about a µs of CPU). A call only chained with `.then()` gets only the `finishCall` frame.
+   *   (about 2.5 µs of CPU). A call only chained with `.then()` gets only the `finishCall` frame.
    * - `"call-site"`: the synchronous stack, captured when each call is made, so the error points at
    *   the line that made the call however the promise is used; every call pays for the capture
    *   (a few µs of CPU and the captured frames while it is pending), successful or not.

@@ -29,6 +29,7 @@ import {
   TIMNetworkStatus,
 } from '../lib/constants';
 import { startEmulator, type Emulator } from '../lib/emulator';
+import { encodeFrame, FrameDecoder, FrameType, Op, PREFACE, PROTOCOL_VERSION } from '../lib/emulator/protocol';
 import { TIMError } from '../lib/errors';
 import * as pkg from '../lib/index';
 import type { NetworkStatusEvent, UserProfile, UserProfileItem, UserStatus } from '../lib/types';
@@ -49,13 +50,14 @@ function client(options: ConstructorParameters<typeof TIMClient>[0] = {}): TIMCl
   return c;
 }
 
-/** A local server that accepts connections and never answers: logins there stay pending. */
-async function blackhole(): Promise<{ address: string; close(): void }> {
+/** A server on 127.0.0.1 that hands each connection to `serve`; `close()` drops them all. */
+async function localServer(serve: (socket: Socket) => void): Promise<{ address: string; close(): void }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((s) => {
     sockets.add(s);
     s.on('error', quiet);
     s.on('close', () => sockets.delete(s));
+    serve(s);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -66,6 +68,38 @@ async function blackhole(): Promise<{ address: string; close(): void }> {
       server.close();
     },
   };
+}
+
+/** A local server that accepts connections and never answers: logins there stay pending. */
+function blackhole(): Promise<{ address: string; close(): void }> {
+  return localServer(quiet);
+}
+
+/**
+ * A local server speaking the emulator protocol (docs/emulator-protocol.md) that accepts every
+ * login and answers every GET_STATUS with success and `answer` as its JSON: what a library that
+ * returns an unreadable answer looks like to TIMClient.
+ */
+function garbledStatusServer(answer: string): Promise<{ address: string; close(): void }> {
+  return localServer((s) => {
+    const decoder = new FrameDecoder();
+    let preface = Buffer.alloc(0);
+    s.on('data', (chunk: Buffer) => {
+      if (preface.length < PREFACE.length) {
+        const need = PREFACE.length - preface.length;
+        preface = Buffer.concat([preface, chunk.subarray(0, need)]);
+        chunk = chunk.subarray(need);
+      }
+      for (const frame of decoder.push(chunk)) {
+        if (frame.type === FrameType.Hello) {
+          s.write(encodeFrame({ type: FrameType.Welcome, version: PROTOCOL_VERSION, serverTimeMs: BigInt(Date.now()) }));
+        } else if (frame.type === FrameType.Request) {
+          const json = frame.op === Op.GetStatus ? answer : '';
+          s.write(encodeFrame({ type: FrameType.Response, id: frame.id, code: 0, desc: '', json }));
+        }
+      }
+    });
+  });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -448,6 +482,30 @@ describe('TIMClient: lifecycle against the emulator backend', () => {
     expect(a.isInitialised).toBe(false);
     b.init(APP_ID);
     expect(b.isInitialised).toBe(true);
+  });
+
+  test('an answer the library reports as success but that is not valid JSON rejects with 6027, in every errorStacks mode', async () => {
+    const garbler = await garbledStatusServer('[{"user_status_identifier":');
+    try {
+      for (const errorStacks of ['async', 'none', 'call-site'] as const) {
+        const c = client({ emulator: garbler.address, errorStacks });
+        c.init(APP_ID);
+        await c.login('alice', 'sig');
+        async function awaitHere(): Promise<void> {
+          await c.getUserStatus(['u1']);
+        }
+        const err = (await rejection(awaitHere())) as TIMError;
+        expect(err).toBeInstanceOf(TIMError);
+        expect(err).toMatchObject({ code: TIMErrorCode.ERR_INVALID_JSON, api: 'TIMGetUserStatus' });
+        expect(err.desc).toMatch(/^could not parse the library's answer: /);
+        expect(err.message).toContain(err.desc);
+        if (errorStacks === 'none') expect(err.stack).toBe(`TIMError: ${err.message}`);
+        else expect(err.stack).toContain(THIS_FILE);
+        c.uninit();
+      }
+    } finally {
+      garbler.close();
+    }
   });
 
   test('uninit() settles every pending call at once with TIMError 7009', async () => {
