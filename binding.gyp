@@ -13,7 +13,9 @@
     'cflags_cc': ['-std=c++17', '-fexceptions', '-fvisibility=hidden'],
     'cflags_cc!': ['-fno-exceptions', '-std=gnu++1y', '-std=gnu++17'],
     'include_dirs': ['native/include'],
-    'defines': ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS'],
+    # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: a Node-API call refused because the environment is
+    # stopping (a worker being terminated) must not become a C++ throw out of a noexcept wrapper.
+    'defines': ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS'],
     'xcode_settings': {
       'GCC_ENABLE_CPP_EXCEPTIONS': 'YES',
       'CLANG_CXX_LANGUAGE_STANDARD': 'c++17',

@@ -8,6 +8,7 @@
 #include "env_state.h"
 #include "js_args.h"
 #include "library.h"
+#include "module_pin.h"
 #include "sdk_object.h"
 
 namespace tim {
@@ -40,6 +41,9 @@ namespace {
 
 // JS thread.
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Before anything can start a thread that runs our code: see module_pin.h.
+  std::string error;
+  if (!tim::PinModule(&error)) throw Napi::Error::New(env, "tim-native: " + error);
   tim::EnvState::Attach(env);
   exports.Set("load", Napi::Function::New<tim::Load>(env, "load"));
   return exports;

@@ -85,12 +85,18 @@ void EnvState::SetListener(Session& session, ListenerKind kind, Napi::Function l
   }
 }
 
+// Called by Node through the thread-safe function: nothing may propagate out of here into Node's
+// frames, whatever state the environment is in.
 void EnvState::OnWake(napi_env env, void* self) {
   try {
     static_cast<EnvState*>(self)->Drain(Napi::Env(env));
   } catch (const Napi::Error& error) {
-    // Node-API itself failed: leave it pending, Node reports it as an uncaught exception.
+    // Node-API itself failed: leave it pending, Node reports it as an uncaught exception. While
+    // the environment is stopping nothing can be thrown, and the throw is dropped (see
+    // NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS in binding.gyp).
     error.ThrowAsJavaScriptException();
+  } catch (...) {
+    // Out of memory while copying a batch: the rest of the batch is lost, the process is not.
   }
 }
 
