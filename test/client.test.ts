@@ -111,7 +111,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the promise to reject, it resolved');
 }
 
-function waitFor<T>(emitter: TIMClient, event: 'selfInfoUpdated' | 'userStatusChanged' | 'networkStatus' | 'kickedOffline', match: (arg: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+function waitFor<T>(emitter: TIMClient, event: 'selfInfoUpdated' | 'userStatusChanged' | 'networkStatus' | 'kickedOffline', match: (arg: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       emitter.off(event, listener);

@@ -490,7 +490,7 @@ describeUnix('emulator client library (C ABI, loaded by path)', () => {
     d.send('listeners');
     await d.init(emu.address);
     expect(await d.call(1, 'login', 'sue', emu.genUserSig('sue', 1))).toMatchObject({ code: 0 });
-    await d.take((l) => l.ev === 'sigExpired', 'sigExpired', 5000);
+    await d.take((l) => l.ev === 'sigExpired', 'sigExpired');
     expect(await d.status()).toMatchObject({ status: UNLOGINED });
     expect(await d.call(2, 'getstatus', '["sue"]')).toMatchObject({ code: 6014 });
   });

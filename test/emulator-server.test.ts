@@ -255,7 +255,7 @@ describe('login', () => {
     const c = await connect();
     expect((await c.login('alice', emu.genUserSig('alice', 1))).code).toBe(0);
     await watcher.nextPush(PushEvent.UserStatusChanged);
-    await c.nextPush(PushEvent.UserSigExpired, undefined, 5000);
+    await c.nextPush(PushEvent.UserSigExpired);
     expect((await c.getStatus(['alice'])).code).toBe(6014);
     const change = await watcher.nextPush(PushEvent.UserStatusChanged);
     expect(statusOf(change.json)).toEqual([{ id: 'alice', type: 3, custom: '' }]);
