@@ -330,17 +330,22 @@ describeUnix('emulator client library (C ABI, loaded by path)', () => {
   });
 
   test('login and logout walk the login states; the server checks the UserSig', async () => {
+    // Through a relay that can hold the server's answers: "Logining" and "Logouting" are then
+    // states the driver reads while the answer is certainly still on its way, not a race with it.
+    const link = await relay();
     const d = driver();
     d.send('listeners');
-    await d.init(emu.address);
+    await d.init(link.address);
     await d.net(NET_CONNECTED);
 
     expect(await d.call(1, 'login', 'alice', 'not-a-sig')).toMatchObject({ code: 70003 });
     expect(await d.status()).toMatchObject({ status: UNLOGINED });
 
+    link.hold();
     d.send(`twice 2 3 login alice ${emu.genUserSig('alice')}`);
     expect((await d.ret('TIMLogin')).status).toBe(LOGINING);
     expect(await d.result(3)).toMatchObject({ code: 7501 });
+    link.release();
     expect(await d.result(2)).toMatchObject({ code: 0, desc: '', json: '' });
     expect(await d.status()).toMatchObject({ status: LOGINED, userIdRet: 0, userId: 'alice' });
 
@@ -358,12 +363,15 @@ describeUnix('emulator client library (C ABI, loaded by path)', () => {
     expect(await d.status()).toMatchObject({ status: LOGINED, userId: 'alice' });
     expect(await d.call(61, 'getstatus', '["alice"]')).toMatchObject({ code: 0 });
 
+    link.hold();
     d.send('twice 7 8 logout');
     expect((await d.ret('TIMLogout')).status).toBe(LOGOUTING);
     expect(await d.result(8)).toMatchObject({ code: 7502 });
+    link.release();
     expect(await d.result(7)).toMatchObject({ code: 0 });
     expect(await d.status()).toMatchObject({ status: UNLOGINED, userIdRet: -2, userId: '' });
     expect(await d.call(9, 'getstatus', '["alice"]')).toMatchObject({ code: 6014 });
+    await link.cut();
   });
 
   test('a second login elsewhere kicks the first client: its calls then fail 6014', async () => {
