@@ -111,7 +111,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the promise to reject, it resolved');
 }
 
-function waitFor<T>(emitter: TIMClient, event: 'selfInfoUpdated' | 'userStatusChanged' | 'networkStatus' | 'kickedOffline', match: (arg: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+function waitFor<T>(emitter: TIMClient, event: 'selfInfoUpdated' | 'userStatusChanged' | 'networkStatus' | 'kickedOffline', match: (arg: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       emitter.off(event, listener);
@@ -520,10 +520,13 @@ describe('TIMClient: lifecycle against the emulator backend', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(settled).toBe(false);
       expect(c.loginStatus()).toBe(TIMLoginStatus.kTIMLoginStatus_Logining);
-      const t0 = Date.now();
       c.uninit();
-      const [loginErr, queuedErr] = await Promise.all([rejection(login), rejection(queued)]);
-      expect(Date.now() - t0).toBeLessThan(200);
+      // "At once": both settle before the event loop's next turn (a setImmediate queued right
+      // after uninit()), so neither waited for the network, a timer or the library.
+      const both = Promise.all([rejection(login), rejection(queued)]);
+      const nextTurn = new Promise<'next turn'>((r) => setImmediate(() => r('next turn')));
+      expect(await Promise.race([both.then(() => 'settled' as const), nextTurn])).toBe('settled');
+      const [loginErr, queuedErr] = await both;
       expect(loginErr).toMatchObject({ code: 7009, api: 'TIMLogin' });
       expect(queuedErr).toMatchObject({ code: 7009, api: 'TIMGetUserStatus' });
       // Only awaited (login also has a .catch), so V8 can follow its awaiters back to this file.
@@ -556,9 +559,12 @@ describe('TIMClient: in-flight limit and timeouts', () => {
       const raw = loadAddon().load();
       const c = client({ emulator: hole.address, maxInFlight: 1, timeoutMs: 100 });
       c.init(APP_ID);
-      const t0 = Date.now();
+      // Not at once: a timer of half the timeout, started first, fires before the rejection.
+      const order: string[] = [];
+      setTimeout(() => order.push('half of timeoutMs'), 50);
       const loginErr = await rejection(c.login('alice', 'sig'));
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+      order.push('rejected');
+      expect(order).toEqual(['half of timeoutMs', 'rejected']);
       expect(loginErr).toMatchObject({ code: 6012, api: 'TIMLogin' });
       expect(loginErr.message).toMatch(/ERR_REQUEST_TIME_OUT: no answer within 100 ms/);
       expect(raw.pendingCalls()).toBe(1); // the library still has the login
@@ -661,8 +667,10 @@ describe('TIMClient: against a running emulator', () => {
     c.off('userStatusChanged', onStatus);
     await c.modifySelfUserProfile({ [kTIMUserProfileItemNickName]: 'D1' });
     await first;
+    // The D2 event itself is the marker: once it has arrived, the once-listener has had its chance.
+    const second = waitFor<UserProfile>(c, 'selfInfoUpdated', (p) => p[kTIMUserProfileNickName] === 'D2');
     await c.modifySelfUserProfile({ [kTIMUserProfileItemNickName]: 'D2' });
-    await new Promise((r) => setTimeout(r, 200));
+    await second;
     expect(seen.map((p) => p[kTIMUserProfileNickName])).toEqual(['D1']);
     expect(c.listenerCount('selfInfoUpdated')).toBe(0);
     expect(c.listenerCount('userStatusChanged')).toBe(0);

@@ -392,22 +392,20 @@ suite('e2e: faults', () => {
       const aliceMark = alice.mark();
       const bobMark = bob.mark();
       const carolMark = carol.mark();
-      const stoppedAt = Date.now();
       await emu.close();
 
+      // 9508 is the lost connection's own answer; a call that kept waiting would get 6012 when its
+      // request timeout ran out, so the code alone says it failed because the server went away.
       const answer = await pending;
-      const failedAfterMs = Date.now() - stoppedAt;
       expect(answer).toMatchObject({ ok: false, error: { code: 9508 } });
-      expect(failedAfterMs).toBeLessThan(3000);
       for (const peer of [alice, bob]) {
         const first = await peer.waitEvent('networkStatus', () => true, { since: peer === alice ? aliceMark : bobMark });
         expect(first.args[0]).toMatchObject({ status: kTIMDisconnected, code: 9508 });
       }
-      // While the server is away, calls fail at once instead of hanging.
-      const whileDown = Date.now();
+      // While the server is away, calls fail at once instead of hanging: 9508, not the 9510 of a
+      // call that waited for a connection, and answered before the server comes back below.
       expect(await bob.code('getUserStatus', ['alice'])).toBe(9508);
       expect(await alice.code('setSelfStatus', 'during the outage')).toBe(9508);
-      expect(Date.now() - whileDown).toBeLessThan(3000);
       proxy.release();
 
       // Same port, same data file.

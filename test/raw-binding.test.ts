@@ -147,6 +147,7 @@ describe.each([
       dropped: expect.any(Number),
       pendingAfterDrop: 0,
       lateCallbacks: expect.any(Number),
+      markerRc: 0,
     });
     // Whatever the library answered before the drop was delivered; nothing after it.
     expect((result.dropped as number) + (result.lateCallbacks as number)).toBe(201);

@@ -109,11 +109,13 @@ describe('common checks (raw HTTP)', () => {
 
 describe('per-API rate limit', () => {
   test('60007 past the limit, per API, and it refills', async () => {
-    const h = await startHarness({ restRateLimit: 5 });
+    // 2 calls a second against a burst of 10: the bucket (2) refills 2 a second, so at least one
+    // is refused unless the burst took 4 s to arrive; the margin is for a loaded machine.
+    const h = await startHarness({ restRateLimit: 2 });
     try {
-      const answers = await Promise.all(Array.from({ length: 8 }, () => h.raw(ONLINE, QUERY_BODY)));
+      const answers = await Promise.all(Array.from({ length: 10 }, () => h.raw(ONLINE, QUERY_BODY)));
       const codes = answers.map((a) => a.body.ErrorCode);
-      expect(codes.filter((c) => c === 0).length).toBeGreaterThanOrEqual(5);
+      expect(codes.filter((c) => c === 0).length).toBeGreaterThanOrEqual(2);
       expect(codes.filter((c) => c === CommonCode.RateLimited).length).toBeGreaterThanOrEqual(1);
       expect(codes.every((c) => c === 0 || c === CommonCode.RateLimited)).toBe(true);
       expect((await h.raw('profile/portrait_get', JSON.stringify({ To_Account: ['x'], TagList: ['Tag_Profile_IM_Nick'] }))).body.ErrorCode).toBe(0);
@@ -147,19 +149,20 @@ describe('per-API rate limit', () => {
     };
     const h = await startHarness({ restRateLimit: 20, wrap: counting });
     try {
+      // Unpaced, 100 calls against 20 a second: at least 25 are refused unless the burst took
+      // 2.75 s to arrive (the margin is for a loaded machine).
       const unlimited = h.client({ rateLimit: false, maxRetries: 0 });
-      const burst = await Promise.allSettled(Array.from({ length: 50 }, () => unlimited.queryOnlineStatus({ To_Account: ['x'] })));
+      const burst = await Promise.allSettled(Array.from({ length: 100 }, () => unlimited.queryOnlineStatus({ To_Account: ['x'] })));
       const refused = burst.filter((r) => r.status === 'rejected');
       expect(refused.length).toBeGreaterThanOrEqual(25);
       expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ code: CommonCode.RateLimited });
       await new Promise((r) => setTimeout(r, 1100));
       refusals = 0;
       const limited = h.client({ rateLimit: 20 });
-      const started = Date.now();
       const answers = await Promise.all(Array.from({ length: 50 }, () => limited.queryOnlineStatus({ To_Account: ['x'] })));
       expect(answers.every((a) => a.ErrorCode === 0)).toBe(true);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
-      // Pacing, not retries, carries the burst: at most a few calls graze the server's bucket.
+      // Pacing, not retries, carries the burst: the same kind of burst that was refused in bulk
+      // above now grazes the server's bucket a few times at most.
       expect(refusals).toBeLessThanOrEqual(3);
     } finally {
       await h.close();
@@ -249,7 +252,8 @@ describe('RestClient', () => {
     };
     const h = await startHarness({ wrap: flaky });
     try {
-      const rest = h.client({ timeoutMs: 300, retryDelayMs: 10 });
+      // The timeout must exceed how long a healthy answer takes on a loaded machine: 2 s.
+      const rest = h.client({ timeoutMs: 2000, retryDelayMs: 10 });
       const r = await rest.queryOnlineStatus({ To_Account: ['x'] });
       expect(r.ErrorCode).toBe(0);
       expect(n).toBe(3);

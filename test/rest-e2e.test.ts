@@ -33,7 +33,8 @@ async function statusOf(id: string): Promise<{ member: string | undefined; state
 }
 
 async function until(id: string, want: string): Promise<{ member: string | undefined; state: string | undefined }> {
-  for (let i = 0; i < 100; i++) {
+  // Polls until the change shows; the bound (~10 s) only turns "never" into a clear failure.
+  for (let i = 0; i < 500; i++) {
     const s = await statusOf(id);
     if (s.member === want && s.state === want) return s;
     await new Promise((r) => setTimeout(r, 20));

@@ -180,9 +180,9 @@ export class ProtocolClient {
 
   /**
    * Takes the first queued push matching `event` (any when omitted) and `match`, or waits for one
-   * up to `timeoutMs`.
+   * up to `timeoutMs` (a safety net that turns "never" into a clear failure, not a speed claim).
    */
-  nextPush(event?: PushEvent, match: (p: ReceivedPush) => boolean = () => true, timeoutMs = 3000): Promise<ReceivedPush> {
+  nextPush(event?: PushEvent, match: (p: ReceivedPush) => boolean = () => true, timeoutMs = 10_000): Promise<ReceivedPush> {
     const matches = (p: ReceivedPush): boolean => (event === undefined || p.event === event) && match(p);
     const i = this.pushes.findIndex(matches);
     if (i >= 0) return Promise.resolve(this.pushes.splice(i, 1)[0]!);
