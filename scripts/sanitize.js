@@ -11,7 +11,8 @@
  * the run fail, whether or not the process that hit it made a test fail. The vendor library's
  * tests are filtered out (`-t`): Tencent's library is never loaded with the sanitizer runtimes; so
  * are the RSS-growth checks, which would measure ASan's own quarantine.
- * Nothing is suppressed; the only process started without the runtimes is the C compiler (below).
+ * Suppressed: only leaks allocated directly by Node's own code (scripts/sanitize/lsan.supp says
+ * exactly what and why). The only process started without the runtimes is the C compiler (below).
  *
  *   npm run test:sanitize                     every emulator-backed suite
  *   npm run test:sanitize -- test/client.test.ts   only these suites (extra jest arguments pass through)
@@ -80,7 +81,10 @@ function main() {
     TIM_NATIVE_BUILD_DIR: path.join(out, 'Release'),
     PATH: `${bin}${path.delimiter}${process.env.PATH}`,
     LD_PRELOAD: [runtime('libasan.so'), runtime('libubsan.so'), process.env.LD_PRELOAD].filter(Boolean).join(':'),
-    ASAN_OPTIONS: `log_path=${reports}/asan:detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=0`,
+    // malloc_context_size=3: see scripts/sanitize/lsan.supp (allocation stacks in ASan's reports
+    // are that short too; the stack of the faulty access itself is complete).
+    ASAN_OPTIONS: `log_path=${reports}/asan:detect_leaks=1:malloc_context_size=3:strict_string_checks=1`,
+    LSAN_OPTIONS: `suppressions=${path.join(__dirname, 'sanitize', 'lsan.supp')}:print_suppressions=0`,
     UBSAN_OPTIONS: `log_path=${reports}/ubsan:halt_on_error=1:print_stacktrace=1`,
     // test/emulator-native.test.ts compiles its C client with these: instrumented as well.
     TIM_EMULATOR_DRIVER_CFLAGS: FLAGS,
