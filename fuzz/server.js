@@ -23,7 +23,7 @@ const fs = require('fs');
 const net = require('net');
 const path = require('path');
 const { spawn } = require('child_process');
-/* global AbortSignal, fetch */
+/* global AbortSignal */
 
 const root = path.join(__dirname, '..');
 require(path.join(root, 'bench/lib/ts-require.js'));
