@@ -9,13 +9,23 @@ import type { RawAddon } from './native';
 
 let addon: RawAddon | undefined;
 
+/**
+ * `TIM_NATIVE_BUILD_DIR`: a directory holding another build of `tim_native.node` and the emulator
+ * library, used instead of the prebuild or build/Release. For test runs of instrumented builds
+ * (`npm run test:sanitize` sets it to build-sanitize/Release); unset in normal use.
+ */
+function buildDirOverride(): string | undefined {
+  return process.env.TIM_NATIVE_BUILD_DIR || undefined;
+}
+
 /** The raw addon for this JS environment (each worker thread loads its own instance). */
 export function loadAddon(): RawAddon {
   if (addon) return addon;
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-  const root = path.join(__dirname, '..');
+  const override = buildDirOverride();
+  const root = override ?? path.join(__dirname, '..');
   try {
-    addon = nodeGypBuild(root) as RawAddon;
+    addon = (override ? require(path.join(override, 'tim_native.node')) : nodeGypBuild(root)) as RawAddon;
   } catch (err) {
     throw new Error(
       `tim-native: could not load the native addon from ${root} ` +
@@ -29,10 +39,10 @@ export function loadAddon(): RawAddon {
 /**
  * Path of the standalone emulator library built beside the addon, for loading by path like the
  * vendor library. node-gyp and cmake-js put it in build/Release; older gyp make generators in
- * build/Release/lib.target.
+ * build/Release/lib.target. `TIM_NATIVE_BUILD_DIR` replaces build/Release (see `loadAddon`).
  */
 export function emulatorLibraryPath(): string {
-  const release = path.join(__dirname, '..', 'build', 'Release');
+  const release = buildDirOverride() ?? path.join(__dirname, '..', 'build', 'Release');
   const file =
     process.platform === 'win32'
       ? 'tim_emulator.dll'

@@ -11,11 +11,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { emulatorLibraryPath } from '../lib/binding';
-import type { RawAddon } from '../lib/native';
+import { emulatorLibraryPath, loadAddon } from '../lib/binding';
 import { type ChildRun, fixture, resultNamed, runChild, skipOrFail, summarize, unshareAvailable } from './helpers/isolate';
 
-const ROOT = path.join(__dirname, '..');
 const CHILD = fixture('raw-child.js');
 // Shorter than jest's own timeout, so that a child that does not exit by itself shows as timedOut.
 const CHILD_TIMEOUT_MS = 30_000;
@@ -231,7 +229,7 @@ describe.each([
 
 describe('raw binding loader', () => {
   // Neither library here is the vendor's, so this process may load them.
-  const addon = require('node-gyp-build')(ROOT) as RawAddon;
+  const addon = loadAddon();
   const zlib = [
     '/lib/x86_64-linux-gnu/libz.so.1',
     '/usr/lib/x86_64-linux-gnu/libz.so.1',
