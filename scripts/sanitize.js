@@ -34,6 +34,7 @@ const SUITES = [
   'test/raw-binding.test.ts',
   'test/demo.test.ts',
   'test/conformance.test.ts',
+  'test/teardown.test.ts',
 ];
 // Left out: Tencent's library (never loaded with the sanitizer runtimes), and the RSS-growth checks,
 // which measure ASan's quarantine and shadow memory here (LSan checks leaks instead).
