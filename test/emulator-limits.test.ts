@@ -59,7 +59,10 @@ describe('attacks on an emulator in its own process', () => {
   let emu: EmulatorProcess;
   const sig = (userId: string): string => genUserSig({ sdkAppId: emu.sdkAppId, secretKey: emu.secretKey, userId });
 
+  let keepAlive: NodeJS.Timeout | undefined;
+
   afterEach(async () => {
+    clearInterval(keepAlive);
     const exit = await emu.stop();
     // Never a crash nor an unhandled rejection, whatever the attack did.
     expect(exit).toEqual({ code: 0, signal: null, stderr: '' });
@@ -89,7 +92,7 @@ describe('attacks on an emulator in its own process', () => {
     emu = await EmulatorProcess.start({ limits: { idleTimeoutMs: 3000 } });
     const good = await loggedIn(emu.address, 'good', sig);
     // Like the real client, the good one pings (every 500 ms here): it is never idle 3 s.
-    const keepAlive = setInterval(() => void good.ping(), 500);
+    keepAlive = setInterval(() => void good.ping().catch(() => undefined), 500);
     const attacker = await loggedIn(emu.address, 'reader', sig);
     const before = await emu.memory();
     attacker.socket.pause();
@@ -109,7 +112,6 @@ describe('attacks on an emulator in its own process', () => {
     expect(after.maxRss - before.maxRss).toBeLessThan(100 * MB);
     expect(after.rss - before.rss).toBeLessThan(20 * MB);
     expect((await good.ping()).code).toBe(0);
-    clearInterval(keepAlive);
     await good.close();
   });
 
