@@ -206,6 +206,34 @@ describe('deadlines and the connection cap', () => {
     await keeper.close();
   });
 
+  test('an HTTP request whose head or body dribbles past its deadline gets 408 and the close; a prompt request is answered', async () => {
+    emu = await startEmulator({ port: 0, log: () => {}, limits: { httpHeadersTimeoutMs: 500, httpRequestTimeoutMs: 1000 } });
+    /** Sends `head` at once, then one byte of `dribble` every 100 ms; resolves with all it received once closed. */
+    const dribbling = (head: string, dribble: string): Promise<{ answer: string; sent: number }> =>
+      new Promise((resolve) => {
+        let answer = '';
+        let sent = 0;
+        const s = netConnect({ host: emu.host, port: emu.port }, () => s.write(head));
+        const timer = setInterval(() => {
+          if (sent < dribble.length) s.write(dribble[sent++]!);
+        }, 100);
+        s.on('data', (d: Buffer) => (answer += d.toString()));
+        s.on('error', () => undefined);
+        s.on('close', () => {
+          clearInterval(timer);
+          resolve({ answer, sent });
+        });
+      });
+    const slowHead = dribbling('POST /v4/a/b HTTP/1.1\r\n', 'x-padding: '.padEnd(300, 'x'));
+    const slowBody = dribbling('POST /v4/a/b HTTP/1.1\r\nhost: x\r\ncontent-length: 300\r\n\r\n', '{'.padEnd(300, ' '));
+    const prompt = await fetch(`http://${emu.address}/v4/a/b`, { method: 'POST', body: '{}' });
+    expect(prompt.status).toBe(200);
+    for (const { answer, sent } of await Promise.all([slowHead, slowBody])) {
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(sent).toBeLessThan(300);
+    }
+  });
+
   test('past maxConnections a new connection is closed at once; a slot freed is usable again', async () => {
     emu = await startEmulator({ port: 0, log: () => {}, limits: { maxConnections: 3 } });
     const clients = await Promise.all([1, 2, 3].map(() => ProtocolClient.connect(emu.address)));

@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'events';
-import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'http';
+import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'net';
 import { genUserSig as genSig } from '../usersig';
 import type { EmulatorConfig, EmulatorContext } from './context';
@@ -123,6 +123,7 @@ function validateOptions(o: EmulatorOptions): void {
 class EmulatorServer extends EventEmitter implements Emulator {
   private readonly sockets = new Set<Socket>();
   private readonly netServer: Server;
+  private readonly httpServer: HttpServer;
   private bound: { host: string; port: number } | undefined;
   private closing: Promise<void> | undefined;
 
@@ -141,13 +142,20 @@ class EmulatorServer extends EventEmitter implements Emulator {
       this.listenerCount('request') > 0 ? report : undefined;
     // Node's HTTP server already stops reading a connection whose answers are not read
     // (pipelining), so only its deadlines and sizes are set here (docs/limits.md).
-    const httpServer = createHttpServer({ maxHeaderSize: HTTP_LIMITS.maxHeaderSize }, (req, res) =>
+    const httpServer = createHttpServer(
+      { maxHeaderSize: HTTP_LIMITS.maxHeaderSize, connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs },
+      (req, res) =>
       handleHttp(req, res, restHandler, requestLog()),
     );
-    httpServer.headersTimeout = HTTP_LIMITS.headersTimeoutMs;
-    httpServer.requestTimeout = HTTP_LIMITS.requestTimeoutMs;
+    httpServer.headersTimeout = limits.httpHeadersTimeoutMs;
+    httpServer.requestTimeout = limits.httpRequestTimeoutMs;
     httpServer.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeoutMs;
     httpServer.maxHeadersCount = HTTP_LIMITS.maxHeadersCount;
+    // The HTTP server never listens (connections come from routeConnection), and Node starts its
+    // check of headersTimeout and requestTimeout on 'listening' only: start it here. httpServer.close()
+    // stops it. test/emulator-limits.test.ts fails if a Node version stops doing so.
+    httpServer.emit('listening');
+    this.httpServer = httpServer;
     const { config, store } = ctx;
     // No Nagle on any connection: REST answers and pushes are single writes, never held back for an ACK.
     this.netServer = createNetServer({ noDelay: true }, (socket) => {
@@ -226,6 +234,7 @@ class EmulatorServer extends EventEmitter implements Emulator {
           socket.destroy();
         }),
     );
+    this.httpServer.close();
     await Promise.all([stopped, ...disconnected]);
     this.ctx.db.close();
   }

@@ -34,6 +34,13 @@ export interface EmulatorLimits {
    * pass this cap (pushes keep coming while it does not read) is closed. Default 4 MB.
    */
   maxQueuedBytes: number;
+  /** An HTTP request's head must be complete within this of its first byte; else 408 and close. Default 10 s. */
+  httpHeadersTimeoutMs: number;
+  /**
+   * A whole HTTP request, body included, must arrive within this; else 408 and close. At least
+   * `httpHeadersTimeoutMs`. Default 30 s.
+   */
+  httpRequestTimeoutMs: number;
 }
 
 /** The limits an emulator has unless `startEmulator({ limits })` changes them. */
@@ -45,17 +52,17 @@ export const DEFAULT_EMULATOR_LIMITS: Readonly<EmulatorLimits> = Object.freeze({
   frameTimeoutMs: 15_000,
   idleTimeoutMs: 60_000,
   maxQueuedBytes: 4 * 1024 * 1024,
+  httpHeadersTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 30_000,
 });
 
 /**
- * The HTTP (REST) server's limits. Not options: they are far from anything a REST client needs.
- * A connection routed to HTTP has passed `firstBytesTimeoutMs` already.
+ * The HTTP (REST) server's fixed limits: far from anything a REST client needs. A connection
+ * routed to HTTP has passed `firstBytesTimeoutMs` already.
  */
 export const HTTP_LIMITS = Object.freeze({
-  /** The request head must be complete within this (Node closes with 408). */
-  headersTimeoutMs: 10_000,
-  /** The whole request, body included, must arrive within this (408). */
-  requestTimeoutMs: 30_000,
+  /** How often Node checks the HTTP deadlines (its default, 30 s, would stretch them). */
+  connectionsCheckingIntervalMs: 1_000,
   /** An idle keep-alive connection is closed after this. */
   keepAliveTimeoutMs: 5_000,
   /** Most header fields read from a request; the rest are ignored. */
@@ -85,6 +92,9 @@ export function resolveLimits(overrides: Partial<EmulatorLimits> | undefined): E
       throw new TypeError(`limits.${key} must be a positive integer${max === MAX_TIMER_MS ? ` of at most ${MAX_TIMER_MS} ms` : ''}, got ${String(value)}`);
     }
     limits[key as keyof EmulatorLimits] = value;
+  }
+  if (limits.httpHeadersTimeoutMs > limits.httpRequestTimeoutMs) {
+    throw new TypeError('limits.httpHeadersTimeoutMs must not exceed limits.httpRequestTimeoutMs');
   }
   return limits;
 }
