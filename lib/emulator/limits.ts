@@ -31,7 +31,8 @@ export interface EmulatorLimits {
   /**
    * Bytes of answers and pushes queued for one native connection that does not read. Reading its
    * requests pauses as soon as the socket's buffer is full (16 KB); a connection whose queue would
-   * pass this cap (pushes keep coming while it does not read) is closed. Default 4 MB.
+   * pass this cap (pushes keep coming while it does not read) is closed. Default 2 MB: above the
+   * largest answer (1 MB) with room for the pushes around it.
    */
   maxQueuedBytes: number;
   /** An HTTP request's head must be complete within this of its first byte; else 408 and close. Default 10 s. */
@@ -51,7 +52,7 @@ export const DEFAULT_EMULATOR_LIMITS: Readonly<EmulatorLimits> = Object.freeze({
   loginTimeoutMs: 30_000,
   frameTimeoutMs: 15_000,
   idleTimeoutMs: 60_000,
-  maxQueuedBytes: 4 * 1024 * 1024,
+  maxQueuedBytes: 2 * 1024 * 1024,
   httpHeadersTimeoutMs: 10_000,
   httpRequestTimeoutMs: 30_000,
 });
