@@ -73,6 +73,9 @@ const ok = (json = '', after?: () => void): Result => ({ code: Code.OK, desc: ''
 /** Longest single timer delay Node accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Frames one connection may have handled before the others get a turn. */
+const FRAMES_PER_TURN = 16;
+
 /**
  * A native client's connection, from the bytes after the preface until it closes.
  *
@@ -94,11 +97,15 @@ export class Session implements PresenceClient {
   private frameTimer: NodeJS.Timeout | undefined;
   /** Requests are not handled (nor read) until the socket drains. */
   private throttled = false;
+  /** Requests wait for the next turn of the event loop: other connections go first. */
+  private yielding = false;
   private readonly resume = (): void => {
     this.throttled = false;
-    if (this.socket.destroyed) return;
-    this.socket.resume();
-    this.handleBuffered();
+    this.continueReading();
+  };
+  private readonly nextTurn = (): void => {
+    this.yielding = false;
+    this.continueReading();
   };
 
   constructor(
@@ -143,10 +150,27 @@ export class Session implements PresenceClient {
     this.armStateTimer(this.limits.loginTimeoutMs);
   }
 
-  /** Handles the buffered complete frames until the socket's write buffer is full. */
+  private continueReading(): void {
+    if (this.throttled || this.yielding || this.socket.destroyed) return;
+    this.socket.resume();
+    this.handleBuffered();
+  }
+
+  /**
+   * Handles the buffered complete frames until the socket's write buffer is full, or for at most
+   * {@link FRAMES_PER_TURN} frames, after which the rest wait for the next turn of the event loop
+   * (a client pipelining many requests does not hold up the others).
+   */
   private handleBuffered(): void {
     let completed = false;
-    while (!this.throttled && !this.socket.destroyed) {
+    let handled = 0;
+    while (!this.throttled && !this.yielding && !this.socket.destroyed) {
+      if (handled === FRAMES_PER_TURN) {
+        this.yielding = true;
+        this.socket.pause();
+        setImmediate(this.nextTurn);
+        break;
+      }
       let frame: Frame | undefined;
       try {
         frame = this.decoder.next();
@@ -156,6 +180,7 @@ export class Session implements PresenceClient {
       }
       if (frame === undefined) break;
       completed = true;
+      handled++;
       this.handleFrame(frame);
     }
     this.watchPartialFrame(completed);
@@ -167,7 +192,7 @@ export class Session implements PresenceClient {
    * session is not waiting for its peer, so no deadline runs then.
    */
   private watchPartialFrame(completed: boolean): void {
-    const waiting = !this.throttled && !this.socket.destroyed && this.decoder.pending > 0;
+    const waiting = !this.throttled && !this.yielding && !this.socket.destroyed && this.decoder.pending > 0;
     if (!waiting) {
       if (this.frameTimer) clearTimeout(this.frameTimer);
       this.frameTimer = undefined;
