@@ -1,10 +1,12 @@
 /**
- * End to end: the idle deadline (docs/limits.md) against the real emulator client library. Its
- * PING every 10 s keeps a logged-in TIMClient connected through more than twice a 15 s idle limit,
- * while a raw protocol client that logs in and then sends nothing is closed by the same limit.
+ * End to end: the idle and login deadlines (docs/limits.md) against the real emulator client
+ * library. Its PING every 10 s keeps a logged-in TIMClient connected through more than twice a
+ * 15 s idle limit, while a raw protocol client that logs in and then sends nothing is closed by the
+ * same limit. A TIMClient initialised but not logged in is disconnected by the login deadline,
+ * reconnects, and logs in when asked.
  */
 import { startEmulator, type Emulator } from '../lib/emulator';
-import { TIMUserStatusType } from '../lib/constants';
+import { TIMNetworkStatus, TIMUserStatusType } from '../lib/constants';
 import { skipOrFail } from './helpers/isolate';
 import { e2ePrerequisiteProblem, Peer, statuses, stopAllPeers } from './helpers/e2e-peer';
 import { ProtocolClient } from './helpers/protocol-client';
@@ -48,5 +50,26 @@ suite('e2e: idle deadline', () => {
       { id: 'alice_idle', type: TIMUserStatusType.kTIMUserStatusType_Online, custom: '' },
       { id: 'silent_idle', type: TIMUserStatusType.kTIMUserStatusType_Offline, custom: '' },
     ]);
+  });
+
+  test('a TIMClient that stays unlogged past the login deadline is disconnected, reconnects, and then logs in and stays', async () => {
+    const strict = await startEmulator({ port: 0, log: () => undefined, limits: { loginTimeoutMs: 1000 } });
+    try {
+      const bob = await Peer.spawn('bob_late', strict.address);
+      const isStatus = (status: number) => (e: { status: number }) => e.status === status;
+      const dropped = await bob.waitEvent('networkStatus', isStatus(TIMNetworkStatus.kTIMDisconnected));
+      await bob.waitEvent('networkStatus', isStatus(TIMNetworkStatus.kTIMConnected), { since: dropped.index });
+      await bob.ok('login', 'bob_late', strict.genUserSig('bob_late'));
+      const mark = bob.mark();
+      // Logged in, the login deadline no longer applies: over twice its length passes quietly.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(bob.eventsOf('networkStatus', mark)).toEqual([]);
+      expect(statuses(await bob.ok('getUserStatus', ['bob_late']))).toEqual([
+        { id: 'bob_late', type: TIMUserStatusType.kTIMUserStatusType_Online, custom: '' },
+      ]);
+      await bob.stop();
+    } finally {
+      await strict.close();
+    }
   });
 });

@@ -18,7 +18,9 @@ export interface EmulatorLimits {
   helloTimeoutMs: number;
   /**
    * A native connection that is not logged in (after WELCOME, or after its login ended by logout,
-   * kick or sig expiry) must log in within this. Default 30 s.
+   * kick or sig expiry) must log in within this. Default 30 s. The emulator client connects at
+   * TIMInit: one that stays unlogged longer is disconnected here and reconnects (its networkStatus
+   * listener sees Disconnected, Connecting, Connected), and TIMLogin works as before.
    */
   loginTimeoutMs: number;
   /** Once a frame's first byte arrived, the whole frame must arrive within this. Default 15 s. */
