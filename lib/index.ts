@@ -16,7 +16,15 @@ export * from './constants';
 export * from './types';
 export { dataBaseDir, defaultSdkDirs } from './config-dir';
 export type { SdkDirs } from './config-dir';
-export { genUserSig, verifyUserSig, UserSigError, DEFAULT_USERSIG_EXPIRE_SECONDS } from './usersig';
+export {
+  genUserSig,
+  verifyUserSig,
+  UserSigError,
+  DEFAULT_USERSIG_EXPIRE_SECONDS,
+  MAX_USERSIG_LENGTH,
+  MAX_USERSIG_JSON_BYTES,
+  USERSIG_CLOCK_SKEW_SECONDS,
+} from './usersig';
 export type { GenUserSigOptions, VerifyUserSigOptions, UserSigFields } from './usersig';
 
 export {
@@ -24,8 +32,9 @@ export {
   DEFAULT_EMULATOR_PORT,
   DEFAULT_EMULATOR_SDK_APP_ID,
   DEV_SECRET_KEY,
+  DEFAULT_EMULATOR_LIMITS,
 } from './emulator';
-export type { Emulator, EmulatorOptions, RequestLogEntry } from './emulator';
+export type { Emulator, EmulatorOptions, EmulatorLimits, RequestLogEntry } from './emulator';
 export {
   RestClient,
   RestError,

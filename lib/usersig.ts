@@ -9,6 +9,24 @@ import { deflateSync, inflateSync } from 'zlib';
 /** Default lifetime of a generated UserSig: 180 days, as Tencent's sig libraries use. */
 export const DEFAULT_USERSIG_EXPIRE_SECONDS = 180 * 24 * 3600;
 
+/**
+ * Longest UserSig accepted, in characters, checked before any decoding (a real sig is about 250;
+ * a `userbuf` of a few hundred bytes stays far below). Longer: 70003 at once (docs/limits.md).
+ */
+export const MAX_USERSIG_LENGTH = 4096;
+
+/**
+ * Most bytes a UserSig may inflate to. Inflation stops there (70003), so a sig that is a zlib
+ * bomb costs at most this much memory (docs/limits.md).
+ */
+export const MAX_USERSIG_JSON_BYTES = 16 * 1024;
+
+/**
+ * How far in the future a sig's `TLS.time` may lie (clocks of the signer and the verifier
+ * differ): later is 70003 (docs/limits.md).
+ */
+export const USERSIG_CLOCK_SKEW_SECONDS = 300;
+
 /** The fields a UserSig carries. */
 export interface UserSigFields {
   identifier: string;
@@ -88,29 +106,53 @@ export function genUserSig(options: GenUserSigOptions): string {
   return escapeBase64(deflateSync(Buffer.from(JSON.stringify(doc), 'utf8')).toString('base64'));
 }
 
-/** Decodes a UserSig without checking its signature. Throws {@link UserSigError} 70002/70003. */
+/** A JSON number that is a whole number from 0 to 2^53-1: what every sig library writes. */
+function isWholeNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * Decodes a UserSig without checking its signature. Throws {@link UserSigError} 70002 (empty) or
+ * 70003: longer than {@link MAX_USERSIG_LENGTH} (checked before decoding), inflating past
+ * {@link MAX_USERSIG_JSON_BYTES}, not base64 zlib JSON, or fields missing or mistyped
+ * (`TLS.sdkappid`, `TLS.time`, `TLS.expire` must be JSON whole numbers).
+ */
 export function decodeUserSig(userSig: string): UserSigFields & { sig: string } {
   if (typeof userSig !== 'string' || userSig.length === 0) throw new UserSigError(70002, 'UserSig is empty');
+  if (userSig.length > MAX_USERSIG_LENGTH) {
+    throw new UserSigError(70003, `UserSig is malformed: longer than ${MAX_USERSIG_LENGTH} characters`);
+  }
+  let json: Buffer;
+  try {
+    // maxOutputLength makes inflateSync throw (RangeError ERR_BUFFER_TOO_LARGE) instead of growing
+    // past the cap. Matched by code: a RangeError of another realm (vm, jest) fails instanceof.
+    json = inflateSync(Buffer.from(unescapeBase64(userSig), 'base64'), { maxOutputLength: MAX_USERSIG_JSON_BYTES });
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new UserSigError(70003, `UserSig is malformed: inflates past ${MAX_USERSIG_JSON_BYTES} bytes`);
+    }
+    throw new UserSigError(70003, 'UserSig is malformed: not base64 zlib JSON');
+  }
   let doc: unknown;
   try {
-    doc = JSON.parse(inflateSync(Buffer.from(unescapeBase64(userSig), 'base64')).toString('utf8'));
+    doc = JSON.parse(json.toString('utf8'));
   } catch {
     throw new UserSigError(70003, 'UserSig is malformed: not base64 zlib JSON');
   }
   if (typeof doc !== 'object' || doc === null) throw new UserSigError(70003, 'UserSig is malformed: not an object');
   const d = doc as Record<string, unknown>;
   const identifier = d['TLS.identifier'];
-  const sdkAppId = Number(d['TLS.sdkappid']);
-  const time = Number(d['TLS.time']);
-  const expire = Number(d['TLS.expire']);
+  const sdkAppId = d['TLS.sdkappid'];
+  const time = d['TLS.time'];
+  const expire = d['TLS.expire'];
   const sig = d['TLS.sig'];
   const userBuf = d['TLS.userbuf'];
   if (
     typeof identifier !== 'string' ||
     typeof sig !== 'string' ||
-    !Number.isSafeInteger(sdkAppId) ||
-    !Number.isSafeInteger(time) ||
-    !Number.isSafeInteger(expire) ||
+    !isWholeNumber(sdkAppId) ||
+    !isWholeNumber(time) ||
+    !isWholeNumber(expire) ||
     (userBuf !== undefined && typeof userBuf !== 'string')
   ) {
     throw new UserSigError(70003, 'UserSig is malformed: missing or mistyped TLS fields');
@@ -131,14 +173,15 @@ export interface VerifyUserSigOptions {
   secretKey: string;
   /** The identifier the sig must be for. */
   userId: string;
-  /** Unix seconds to check expiry against (default now). */
+  /** Unix seconds to check expiry and issue time against (default now). */
   now?: number;
 }
 
 /**
  * Verifies a UserSig for `userId` and returns its fields. Throws {@link UserSigError} with the
- * service's code: 70002 empty, 70003 malformed, 70013 identifier mismatch, 70014 sdkappid
- * mismatch, 70009 signature mismatch (wrong key), 70001 expired, checked in that order.
+ * service's code: 70002 empty, 70003 malformed (see {@link decodeUserSig}), 70013 identifier
+ * mismatch, 70014 sdkappid mismatch, 70009 signature mismatch (wrong key), 70003 issued more than
+ * {@link USERSIG_CLOCK_SKEW_SECONDS} in the future, 70001 expired, checked in that order.
  */
 export function verifyUserSig(userSig: string, options: VerifyUserSigOptions): UserSigFields {
   const { sig, ...fields } = decodeUserSig(userSig);
@@ -154,6 +197,9 @@ export function verifyUserSig(userSig: string, options: VerifyUserSigOptions): U
     throw new UserSigError(70009, 'UserSig signature does not match the secret key');
   }
   const now = options.now ?? Math.floor(Date.now() / 1000);
+  if (fields.time > now + USERSIG_CLOCK_SKEW_SECONDS) {
+    throw new UserSigError(70003, `UserSig is malformed: issued at ${fields.time}, in the future`);
+  }
   if (now > fields.time + fields.expire) {
     throw new UserSigError(70001, `UserSig expired at ${fields.time + fields.expire}`);
   }

@@ -3,7 +3,17 @@
  * our verifier (and the REST API's admin check), ours decode to the same fields and the same
  * HMAC, and the failure codes are the service's.
  */
-import { decodeUserSig, genUserSig, UserSigError, verifyUserSig } from '../lib/usersig';
+import { createHmac, randomBytes } from 'crypto';
+import { deflateSync } from 'zlib';
+import {
+  decodeUserSig,
+  genUserSig,
+  MAX_USERSIG_JSON_BYTES,
+  MAX_USERSIG_LENGTH,
+  USERSIG_CLOCK_SKEW_SECONDS,
+  UserSigError,
+  verifyUserSig,
+} from '../lib/usersig';
 import { APP, expectFail, startHarness, type Harness } from './rest-harness';
 
 interface OracleApi {
@@ -80,6 +90,60 @@ test('failure codes: expired 70001, empty 70002, malformed 70003, wrong key 7000
   expect(code(() => verify(new Api(APP.sdkAppId, 'another key').genUserSig('carol', 60), 'carol'))).toBe(70009);
   expect(code(() => verify(sig, 'dave'))).toBe(70013);
   expect(code(() => verify(new Api(1400000001, APP.secretKey).genUserSig('carol', 60), 'carol'))).toBe(70014);
+});
+
+/** The UserSig error code of `f`, 0 when it does not throw. */
+function sigCode(f: () => unknown): number {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof UserSigError) return e.code;
+    throw e;
+  }
+  return 0;
+}
+
+/**
+ * A sig with a correct HMAC over `fields` as written (strings stay strings), whose JSON text starts
+ * with `padding` (whitespace keeps it valid JSON).
+ */
+function handMadeSig(fields: { time: number | string; expire: number | string; sdkAppId?: number | string }, padding = ''): string {
+  const sdkAppId = fields.sdkAppId ?? APP.sdkAppId;
+  const content = `TLS.identifier:erin\nTLS.sdkappid:${sdkAppId}\nTLS.time:${fields.time}\nTLS.expire:${fields.expire}\n`;
+  const hmac = createHmac('sha256', APP.secretKey).update(content).digest('base64');
+  const json = `{${padding}${JSON.stringify({ 'TLS.ver': '2.0', 'TLS.identifier': 'erin', 'TLS.sdkappid': sdkAppId, 'TLS.expire': fields.expire, 'TLS.time': fields.time, 'TLS.sig': hmac }).slice(1)}`;
+  return deflateSync(Buffer.from(json)).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+}
+
+test('70003 for a sig longer than MAX_USERSIG_LENGTH or inflating past MAX_USERSIG_JSON_BYTES, even when well signed', () => {
+  const now = Math.floor(Date.now() / 1000);
+  expect(sigCode(() => verify(handMadeSig({ time: now, expire: 60 }), 'erin'))).toBe(0);
+  // A correct sig whose 6 KB userbuf makes it 8 KB long.
+  const long = genUserSig({ ...APP, userId: 'erin', userBuf: randomBytes(6 * 1024) });
+  expect(long.length).toBeGreaterThan(MAX_USERSIG_LENGTH);
+  expect(sigCode(() => verify(long, 'erin'))).toBe(70003);
+  // A correct sig of 300 characters whose JSON starts with 1 MB of spaces.
+  const inflating = handMadeSig({ time: now, expire: 60 }, ' '.repeat(1024 * 1024));
+  expect(inflating.length).toBeLessThan(MAX_USERSIG_LENGTH);
+  expect(sigCode(() => verify(inflating, 'erin'))).toBe(70003);
+  expect(() => verify(inflating, 'erin')).toThrow(`inflates past ${MAX_USERSIG_JSON_BYTES} bytes`);
+});
+
+test('70003 for a sig issued beyond the clock skew in the future; within it the sig is good', () => {
+  const now = Math.floor(Date.now() / 1000);
+  const at = (time: number): string => genUserSig({ ...APP, userId: 'erin', time, expireSeconds: 86400 });
+  expect(sigCode(() => verify(at(now + USERSIG_CLOCK_SKEW_SECONDS), 'erin', now))).toBe(0);
+  expect(sigCode(() => verify(at(now + USERSIG_CLOCK_SKEW_SECONDS + 1), 'erin', now))).toBe(70003);
+  expect(sigCode(() => verify(at(now + 3600), 'erin', now))).toBe(70003);
+});
+
+test('70003 for TLS.sdkappid, TLS.time or TLS.expire that are not JSON whole numbers, even when signed as written', () => {
+  const now = Math.floor(Date.now() / 1000);
+  expect(sigCode(() => verify(handMadeSig({ time: `${now}`, expire: 60 }), 'erin'))).toBe(70003);
+  expect(sigCode(() => verify(handMadeSig({ time: now, expire: '60' }), 'erin'))).toBe(70003);
+  expect(sigCode(() => verify(handMadeSig({ time: now, expire: 60, sdkAppId: `${APP.sdkAppId}` }), 'erin'))).toBe(70003);
+  expect(sigCode(() => verify(handMadeSig({ time: now, expire: -1 }), 'erin'))).toBe(70003);
+  expect(sigCode(() => verify(handMadeSig({ time: now, expire: 60.5 }), 'erin'))).toBe(70003);
 });
 
 test("the REST API accepts the oracle's admin sig and refuses its forged or expired ones", async () => {

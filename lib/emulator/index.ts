@@ -12,11 +12,12 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'events';
-import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'http';
+import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'net';
 import { genUserSig as genSig } from '../usersig';
 import type { EmulatorConfig, EmulatorContext } from './context';
 import { openDatabase } from './db';
+import { HTTP_LIMITS, resolveLimits, type EmulatorLimits } from './limits';
 import { routeConnection } from './listener';
 import { PresenceHub } from './presence';
 import { createRestHandler } from './rest';
@@ -24,6 +25,7 @@ import { Session, type RequestLogEntry } from './session';
 import { SqliteProfileStore } from './store';
 
 export type { RequestLogEntry } from './session';
+export { DEFAULT_EMULATOR_LIMITS, HTTP_LIMITS, type EmulatorLimits } from './limits';
 export type { EmulatorContext, EmulatorConfig, ProfileStore, Presence, StoredProfile, ProfilePatch, UserStatus } from './context';
 
 /** The emulator's default port. */
@@ -57,6 +59,11 @@ export interface EmulatorOptions {
   admins?: string[];
   /** REST calls per second allowed per API (default 200); `false` disables the limit. */
   restRateLimit?: number | false;
+  /**
+   * Limits against hostile or broken peers (docs/limits.md); each one left out keeps its value
+   * in {@link DEFAULT_EMULATOR_LIMITS}. Tests shorten the deadlines; real clients never need to.
+   */
+  limits?: Partial<EmulatorLimits>;
   /**
    * Where the start-up lines go (the address, and the development key when it is in use).
    * Default: standard error. Pass `() => {}` for silence.
@@ -116,6 +123,7 @@ function validateOptions(o: EmulatorOptions): void {
 class EmulatorServer extends EventEmitter implements Emulator {
   private readonly sockets = new Set<Socket>();
   private readonly netServer: Server;
+  private readonly httpServer: HttpServer;
   private bound: { host: string; port: number } | undefined;
   private closing: Promise<void> | undefined;
 
@@ -123,6 +131,7 @@ class EmulatorServer extends EventEmitter implements Emulator {
     private readonly ctx: EmulatorContext,
     presence: PresenceHub,
     restHandler: RequestListener,
+    limits: EmulatorLimits,
   ) {
     super();
     const report = (entry: RequestLogEntry): void => {
@@ -131,18 +140,39 @@ class EmulatorServer extends EventEmitter implements Emulator {
     // Request log entries are only made while someone listens for them.
     const requestLog = (): ((entry: RequestLogEntry) => void) | undefined =>
       this.listenerCount('request') > 0 ? report : undefined;
-    const httpServer = createHttpServer((req, res) => handleHttp(req, res, restHandler, requestLog()));
+    // Node's HTTP server already stops reading a connection whose answers are not read
+    // (pipelining), so only its deadlines and sizes are set here (docs/limits.md).
+    const httpServer = createHttpServer(
+      { maxHeaderSize: HTTP_LIMITS.maxHeaderSize, connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs },
+      (req, res) =>
+      handleHttp(req, res, restHandler, requestLog()),
+    );
+    httpServer.headersTimeout = limits.httpHeadersTimeoutMs;
+    httpServer.requestTimeout = limits.httpRequestTimeoutMs;
+    httpServer.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeoutMs;
+    httpServer.maxHeadersCount = HTTP_LIMITS.maxHeadersCount;
+    // The HTTP server never listens (connections come from routeConnection), and Node starts its
+    // check of headersTimeout and requestTimeout on 'listening' only: start it here. httpServer.close()
+    // stops it. test/emulator-limits.test.ts fails if a Node version stops doing so.
+    httpServer.emit('listening');
+    this.httpServer = httpServer;
     const { config, store } = ctx;
     // No Nagle on any connection: REST answers and pushes are single writes, never held back for an ACK.
     this.netServer = createNetServer({ noDelay: true }, (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
-      routeConnection(socket, {
-        http: httpServer,
-        native: (s, rest) => new Session(s, { config, store, presence, requestLog }).receive(rest),
-      });
+      routeConnection(
+        socket,
+        {
+          http: httpServer,
+          native: (s, rest) => new Session(s, { config, limits, store, presence, requestLog }).receive(rest),
+        },
+        limits.firstBytesTimeoutMs,
+      );
     });
+    // Past the cap Node closes each new connection at once.
+    this.netServer.maxConnections = limits.maxConnections;
   }
 
   get host(): string {
@@ -204,6 +234,7 @@ class EmulatorServer extends EventEmitter implements Emulator {
           socket.destroy();
         }),
     );
+    this.httpServer.close();
     await Promise.all([stopped, ...disconnected]);
     this.ctx.db.close();
   }
@@ -215,6 +246,7 @@ class EmulatorServer extends EventEmitter implements Emulator {
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   validateOptions(options);
+  const limits = resolveLimits(options.limits);
   const config: EmulatorConfig = {
     sdkAppId: options.sdkAppId ?? DEFAULT_EMULATOR_SDK_APP_ID,
     secretKey: options.secretKey ?? DEV_SECRET_KEY,
@@ -228,7 +260,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const store = new SqliteProfileStore(db);
     const presence = new PresenceHub(store);
     const ctx: EmulatorContext = { config, db, store, presence };
-    emulator = new EmulatorServer(ctx, presence, createRestHandler(ctx));
+    emulator = new EmulatorServer(ctx, presence, createRestHandler(ctx), limits);
     await emulator.listen(options.host ?? '127.0.0.1', options.port ?? DEFAULT_EMULATOR_PORT);
   } catch (err) {
     db.close();

@@ -15,16 +15,14 @@ export interface ConnectionRoutes {
   http: HttpServer;
 }
 
-/** A connection that sends nothing for this long is closed before it is routed. */
-export const FIRST_BYTES_TIMEOUT_MS = 30_000;
-
 /**
  * Reads the first bytes of `socket` and routes it. A connection is handed to HTTP as soon as a
- * byte differs from the preface, so HTTP requests of any length work.
+ * byte differs from the preface, so HTTP requests of any length work. One that is not routed
+ * within `firstBytesTimeoutMs` (nothing sent, or only part of the preface) is closed.
  */
-export function routeConnection(socket: Socket, routes: ConnectionRoutes): void {
+export function routeConnection(socket: Socket, routes: ConnectionRoutes, firstBytesTimeoutMs: number): void {
   let head: Buffer = Buffer.alloc(0);
-  const timer = setTimeout(() => socket.destroy(), FIRST_BYTES_TIMEOUT_MS).unref();
+  const timer = setTimeout(() => socket.destroy(), firstBytesTimeoutMs).unref();
   socket.once('close', () => clearTimeout(timer));
   const onData = (chunk: Buffer): void => {
     head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);

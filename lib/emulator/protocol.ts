@@ -310,21 +310,30 @@ export class FrameDecoder {
 
   /** Adds a chunk and returns the frames it completed, in order. */
   push(chunk: Buffer): Frame[] {
+    this.append(chunk);
+    const frames: Frame[] = [];
+    for (let frame = this.next(); frame !== undefined; frame = this.next()) frames.push(frame);
+    return frames;
+  }
+
+  /** Adds a chunk without decoding: {@link next} takes its frames one at a time. */
+  append(chunk: Buffer): void {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
     }
-    const frames: Frame[] = [];
-    for (;;) {
-      if (this.buffered < 4) break;
-      const head = this.peek(4);
-      const length = head.readUInt32BE(0);
-      if (length > MAX_FRAME_LENGTH) throw new FrameTooLargeError(length);
-      if (this.buffered < 4 + length) break;
-      const whole = this.take(4 + length);
-      frames.push(decodeFrameBody(whole.subarray(4)));
-    }
-    return frames;
+  }
+
+  /**
+   * Takes the next complete frame, or undefined when none is complete yet. A server that stops
+   * taking frames (its peer does not read the answers) keeps the rest buffered here.
+   */
+  next(): Frame | undefined {
+    if (this.buffered < 4) return undefined;
+    const length = this.peek(4).readUInt32BE(0);
+    if (length > MAX_FRAME_LENGTH) throw new FrameTooLargeError(length);
+    if (this.buffered < 4 + length) return undefined;
+    return decodeFrameBody(this.take(4 + length).subarray(4));
   }
 
   private peek(n: number): Buffer {

@@ -7,6 +7,7 @@ import type { Socket } from 'net';
 import { UserSigError, verifyUserSig } from '../usersig';
 import { Code, RequestError } from './codes';
 import type { EmulatorConfig, ProfileStore } from './context';
+import type { EmulatorLimits } from './limits';
 import type { PresenceClient, PresenceHub } from './presence';
 import { pushFrame } from './presence';
 import {
@@ -52,6 +53,7 @@ export interface RequestLogEntry {
 /** What a session needs from its emulator. */
 export interface SessionDeps {
   config: EmulatorConfig;
+  limits: EmulatorLimits;
   store: ProfileStore;
   presence: PresenceHub;
   /** Where to report each handled request, or undefined while nobody listens (nothing is built). */
@@ -71,46 +73,140 @@ const ok = (json = '', after?: () => void): Result => ({ code: Code.OK, desc: ''
 /** Longest single timer delay Node accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A native client's connection, from the bytes after the preface until it closes. */
+/** Frames one connection may have handled before the others get a turn. */
+const FRAMES_PER_TURN = 16;
+
+/**
+ * A native client's connection, from the bytes after the preface until it closes.
+ *
+ * Limits (docs/limits.md): HELLO within `helloTimeoutMs` of the preface; LOGIN within
+ * `loginTimeoutMs` whenever the connection is not logged in; a started frame completes within
+ * `frameTimeoutMs`; a logged-in connection sends something at least every `idleTimeoutMs`. A peer
+ * that does not read its answers stops being read (frames wait in the decoder, TCP pushes back);
+ * one whose queue would pass `maxQueuedBytes` is closed. Every limit closes the connection.
+ */
 export class Session implements PresenceClient {
   private readonly decoder = new FrameDecoder();
   private readonly remote: string;
+  private readonly limits: EmulatorLimits;
   private helloAppId: bigint | undefined;
   private sigTimer: NodeJS.Timeout | undefined;
+  /** HELLO, then LOGIN deadline; idle deadline while logged in. */
+  private stateTimer: NodeJS.Timeout | undefined;
+  /** Deadline of the frame whose first bytes are buffered. */
+  private frameTimer: NodeJS.Timeout | undefined;
+  /** Requests are not handled (nor read) until the socket drains. */
+  private throttled = false;
+  /** Requests wait for the next turn of the event loop: other connections go first. */
+  private yielding = false;
+  private readonly resume = (): void => {
+    this.throttled = false;
+    this.continueReading();
+  };
+  private readonly nextTurn = (): void => {
+    this.yielding = false;
+    this.continueReading();
+  };
 
   constructor(
     private readonly socket: Socket,
     private readonly deps: SessionDeps,
   ) {
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.limits = deps.limits;
     // A response and the pushes after it are separate writes: never hold one back for an ACK.
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('close', () => this.closed());
     socket.on('error', () => undefined);
+    this.armStateTimer(this.limits.helloTimeoutMs);
   }
 
-  /** Handles bytes that arrived with the preface, before this session existed. */
+  /** Handles bytes from the peer (also those that arrived with the preface). */
   receive(chunk: Buffer): void {
-    let frames: Frame[];
-    try {
-      frames = this.decoder.push(chunk);
-    } catch {
-      this.socket.destroy();
-      return;
-    }
-    for (const frame of frames) {
-      if (this.socket.destroyed) return;
-      this.handleFrame(frame);
-    }
+    if (this.socket.destroyed) return;
+    if (chunk.length > 0 && this.userId !== undefined) this.stateTimer?.refresh();
+    this.decoder.append(chunk);
+    this.handleBuffered();
   }
 
   send(frame: Buffer): void {
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(frame);
+    const socket = this.socket;
+    if (socket.destroyed || !socket.writable) return;
+    if (socket.writableLength + frame.length > this.limits.maxQueuedBytes) {
+      // The peer reads nothing while answers or pushes keep coming: memory, not waiting, ends it.
+      socket.destroy();
+      return;
+    }
+    if (!socket.write(frame) && !this.throttled) {
+      this.throttled = true;
+      socket.pause();
+      socket.once('drain', this.resume);
+    }
   }
 
   loginEnded(): void {
     this.clearSigTimer();
+    this.armStateTimer(this.limits.loginTimeoutMs);
+  }
+
+  private continueReading(): void {
+    if (this.throttled || this.yielding || this.socket.destroyed) return;
+    this.socket.resume();
+    this.handleBuffered();
+  }
+
+  /**
+   * Handles the buffered complete frames until the socket's write buffer is full, or for at most
+   * {@link FRAMES_PER_TURN} frames, after which the rest wait for the next turn of the event loop
+   * (a client pipelining many requests does not hold up the others).
+   */
+  private handleBuffered(): void {
+    let completed = false;
+    let handled = 0;
+    while (!this.throttled && !this.yielding && !this.socket.destroyed) {
+      if (handled === FRAMES_PER_TURN) {
+        this.yielding = true;
+        this.socket.pause();
+        setImmediate(this.nextTurn);
+        break;
+      }
+      let frame: Frame | undefined;
+      try {
+        frame = this.decoder.next();
+      } catch {
+        this.socket.destroy();
+        return;
+      }
+      if (frame === undefined) break;
+      completed = true;
+      handled++;
+      this.handleFrame(frame);
+    }
+    this.watchPartialFrame(completed);
+  }
+
+  /**
+   * Arms the frame deadline when bytes of an unfinished frame are buffered (restarting it when a
+   * frame completed since: the buffered bytes begin a new one); clears it otherwise. A throttled
+   * session is not waiting for its peer, so no deadline runs then.
+   */
+  private watchPartialFrame(completed: boolean): void {
+    const waiting = !this.throttled && !this.yielding && !this.socket.destroyed && this.decoder.pending > 0;
+    if (!waiting) {
+      if (this.frameTimer) clearTimeout(this.frameTimer);
+      this.frameTimer = undefined;
+    } else if (!this.frameTimer) {
+      this.frameTimer = setTimeout(() => this.socket.destroy(), this.limits.frameTimeoutMs).unref();
+    } else if (completed) {
+      this.frameTimer.refresh();
+    }
+  }
+
+  /** Closes the connection after `ms` unless re-armed or cleared first. */
+  private armStateTimer(ms: number): void {
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    this.stateTimer = setTimeout(() => this.socket.destroy(), ms).unref();
   }
 
   private get userId(): string | undefined {
@@ -134,6 +230,7 @@ export class Session implements PresenceClient {
       return;
     }
     this.helloAppId = sdkAppId;
+    this.armStateTimer(this.limits.loginTimeoutMs);
     this.send(encodeFrame({ type: FrameType.Welcome, version: PROTOCOL_VERSION, serverTimeMs: BigInt(Date.now()) }));
   }
 
@@ -258,11 +355,13 @@ export class Session implements PresenceClient {
       presence.login(this, userId);
     }
     this.armSigTimer(expiresAtMs);
+    this.armStateTimer(this.limits.idleTimeoutMs);
     return ok();
   }
 
   private logout(): Result {
     this.clearSigTimer();
+    if (this.userId !== undefined) this.armStateTimer(this.limits.loginTimeoutMs);
     this.deps.presence.endLogin(this, 3);
     return ok();
   }
@@ -279,6 +378,7 @@ export class Session implements PresenceClient {
         }
         this.send(pushFrame(PushEvent.UserSigExpired, ''));
         this.deps.presence.endLogin(this, 3);
+        this.armStateTimer(this.limits.loginTimeoutMs);
       },
       Math.min(Math.max(delay, 0), MAX_TIMER_MS),
     );
@@ -292,6 +392,9 @@ export class Session implements PresenceClient {
 
   private closed(): void {
     this.clearSigTimer();
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    if (this.frameTimer) clearTimeout(this.frameTimer);
+    this.socket.removeListener('drain', this.resume);
     this.deps.presence.endLogin(this, 2);
   }
 }
