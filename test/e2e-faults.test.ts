@@ -428,10 +428,12 @@ suite('e2e: faults', () => {
       await relogins; // they logged in again by themselves
       expect(await alice.loginStatus()).toBe(1);
       expect(await bob.loginStatus()).toBe(1);
-      // Carol reconnected too, but stays logged out.
-      await carol.waitEvent('networkStatus', (e: { status: number }) => e.status === kTIMConnected, { since: carolMark });
-      expect(await carol.code('getUserStatus', ['carol'])).toBe(6014);
+      // Carol, logged out, saw the connection drop and does not reconnect while nobody needs it
+      // (alice and bob are already back): no Connecting since; she stays logged out.
+      await carol.waitEvent('networkStatus', (e: { status: number }) => e.status === kTIMDisconnected, { since: carolMark });
       expect(await carol.loginStatus()).toBe(3);
+      expect(carol.eventsOf('networkStatus', carolMark).map((e) => (e.args[0] as { status: number }).status)).toEqual([kTIMDisconnected]);
+      expect(await carol.code('getUserStatus', ['carol'])).toBe(6014);
 
       // Calls work again. Profiles and accounts survived; presence did not (Dave never came back,
       // Alice's custom status ended with her old login).
@@ -450,6 +452,10 @@ suite('e2e: faults', () => {
       ]);
       carolRequests.stop();
       expect(carolRequests.entries).toEqual([]);
+      // Her next login brings her connection back.
+      const carolLogin = carol.mark();
+      await carol.ok('login', 'carol', emu.genUserSig('carol'));
+      expect(carol.eventsOf('networkStatus', carolLogin).map((e) => (e.args[0] as { status: number }).status)).toEqual([kTIMConnecting, kTIMConnected]);
 
       // Live pushes work again (subscriptions live in the server's memory: subscribe again).
       await bob.ok('subscribeUserStatus', ['alice']);

@@ -113,10 +113,30 @@ void Connection::Run() {
       events_.on_connect_failed(code, error);
     }
     if (stopping()) break;
+    if (!RequestWaits() && !events_.needs_connection()) {
+      Log("not reconnecting until a request needs the connection");
+      WaitForRequest();
+      backoff = kInitialBackoff;
+      continue;
+    }
     WaitBackoff(backoff);
     backoff = std::min<Clock::duration>(backoff * 2, kMaxBackoff);
   }
   socket_.Close();
+}
+
+// Network thread. Whether a request (a login) waits for a connection.
+bool Connection::RequestWaits() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& entry : pending_) {
+    if (!entry.second.sent) return true;
+  }
+  return false;
+}
+
+// Network thread. Parks until a request waits for a connection or Stop is called; Send wakes it.
+void Connection::WaitForRequest() {
+  while (!stopping() && !RequestWaits()) Wait(false, false, Clock::now() + seconds(60));
 }
 
 // Network thread. Tries every resolved address within one kConnectTimeout, then handshakes.

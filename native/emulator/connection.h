@@ -1,6 +1,6 @@
 // One emulator server connection and its network thread: connect, preface + HELLO/WELCOME
 // handshake, frame I/O, the table of outstanding requests, request deadlines, keep-alive, and
-// reconnect with backoff (200 ms doubling to 5 s). It knows nothing of TIM semantics: it reports
+// reconnect with backoff (200 ms doubling to 5 s) while the connection is needed. It knows nothing of TIM semantics: it reports
 // what happens through ConnectionEvents and completes requests through their Completion.
 //
 // Threads: the network thread (started by Start) owns the socket. Send and Stop are called from
@@ -34,6 +34,11 @@ struct ConnectionEvents {
   std::function<void(uint64_t server_time_ms)> on_connected;                   // WELCOME received
   std::function<void(int32_t code, const std::string& desc)> on_disconnected;  // session lost
   std::function<void(uint8_t event, const std::string& json)> on_push;
+  // Asked after a failed attempt or a lost session: whether the application needs the connection
+  // back (a user logged in or logging in). When it does not and no request waits for one, the
+  // network thread stops retrying until a request does (TIMLogin): an initialised client that
+  // nobody logs in does not reconnect forever, nor every time a server's login deadline closes it.
+  std::function<bool()> needs_connection;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -80,6 +85,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                  uint64_t* server_time_ms);
   void RunSession(uint64_t server_time_ms);
   void WaitBackoff(Clock::duration backoff);
+  bool RequestWaits();
+  void WaitForRequest();
   PollResult Wait(bool with_socket, bool want_write, Clock::time_point until);
   void ExpireDeadlines();
   bool ReadAvailable(std::string* error);

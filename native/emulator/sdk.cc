@@ -239,6 +239,15 @@ void OnPush(uint64_t generation, uint8_t event, const std::string& json) {
   }
 }
 
+// Network thread. A user is logged in (the client logs it in again after a reconnect), logging in
+// or out; otherwise the next TIMLogin brings the connection back.
+bool NeedsConnection(uint64_t generation) {
+  SdkState& s = State();
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (generation != s.generation) return false;
+  return s.login.status != kTIMLoginStatus_UnLogined || s.login.relogin_wanted;
+}
+
 ConnectionEvents MakeEvents(uint64_t generation) {
   ConnectionEvents events;
   events.on_connecting = [generation] { OnConnecting(generation); };
@@ -254,6 +263,7 @@ ConnectionEvents MakeEvents(uint64_t generation) {
   events.on_push = [generation](uint8_t event, const std::string& json) {
     OnPush(generation, event, json);
   };
+  events.needs_connection = [generation] { return NeedsConnection(generation); };
   return events;
 }
 
