@@ -149,12 +149,12 @@ const attacks = {
       s.on('data', (chunk) => {
         for (const f of decoder.push(chunk)) if (f.type === protocol.FrameType.Response) answered(f.code);
       });
+      s.once('close', () => answered?.(-1));
       s.write(hello);
       while (running && !s.destroyed) {
         const t0 = performance.now();
         const code = await new Promise((resolve) => {
           answered = resolve;
-          s.once('close', () => resolve(-1));
           s.write(login);
         });
         answers.push(performance.now() - t0);
