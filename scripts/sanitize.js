@@ -10,7 +10,10 @@
  * Every report (ASan, LSan, UBSan; UBSan is fatal) is written to build-sanitize/reports/ and makes
  * the run fail, whether or not the process that hit it made a test fail. The vendor library's
  * tests are filtered out (`-t`): Tencent's library is never loaded with the sanitizer runtimes; so
- * are the RSS-growth checks, which would measure ASan's own quarantine.
+ * are the RSS-growth checks, which would measure ASan's own quarantine. Vendor children only ever
+ * start through test/helpers/isolate.ts `runChild`, which runs them under `unshare -n`; this run
+ * also sets TIM_NATIVE_REFUSE_VENDOR=1, so runChild refuses one that the filter missed (the test
+ * then fails) rather than start it at all. Nothing here uses Wine or qemu.
  * Suppressed: only leaks allocated directly by Node's own code (scripts/sanitize/lsan.supp says
  * exactly what and why). The only process started without the runtimes is the C compiler (below).
  *
@@ -80,6 +83,7 @@ function main() {
   fs.writeFileSync(path.join(bin, 'cc'), `#!/bin/sh\nunset LD_PRELOAD\nexec ${realCc} "$@"\n`, { mode: 0o755 });
   const env = {
     TIM_NATIVE_BUILD_DIR: path.join(out, 'Release'),
+    TIM_NATIVE_REFUSE_VENDOR: '1',
     PATH: `${bin}${path.delimiter}${process.env.PATH}`,
     LD_PRELOAD: [runtime('libasan.so'), runtime('libubsan.so'), process.env.LD_PRELOAD].filter(Boolean).join(':'),
     // malloc_context_size=3: see scripts/sanitize/lsan.supp (allocation stacks in ASan's reports

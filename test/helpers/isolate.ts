@@ -80,6 +80,11 @@ export function fixture(name: string): string {
  * itself. A child still running after `timeoutMs` is killed and reported with `timedOut`.
  */
 export function runChild(script: string, args: string[], options: RunChildOptions & { vendor: boolean }): Promise<ChildRun> {
+  // Runs that must not load Tencent's library at all (the sanitizer run, whose preloaded runtimes
+  // every child inherits) set this; a vendor test their filter missed then fails instead.
+  if (options.vendor && process.env.TIM_NATIVE_REFUSE_VENDOR === '1') {
+    return Promise.reject(new Error(`refusing to run ${script} on the vendor library: TIM_NATIVE_REFUSE_VENDOR=1`));
+  }
   const isolate = options.vendor || options.isolate === true;
   const nodeArgv = [...(options.nodeArgs ?? []), script, ...args];
   let command = process.execPath;
