@@ -18,17 +18,28 @@ function buildDirOverride(): string | undefined {
   return process.env.TIM_NATIVE_BUILD_DIR || undefined;
 }
 
+/** The package root: node-gyp-build looks for build/Release and prebuilds/<platform>-<arch> there. */
+const PACKAGE_ROOT = path.join(__dirname, '..');
+
+/**
+ * Path of the addon this process loads: `TIM_NATIVE_BUILD_DIR`'s, else what node-gyp-build picks
+ * (build/Release, then the prebuild for this platform; `PREBUILDS_ONLY=1` skips build/Release).
+ */
+function addonPath(): string {
+  const override = buildDirOverride();
+  if (override) return path.join(override, 'tim_native.node');
+  const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+  return nodeGypBuild.resolve(PACKAGE_ROOT);
+}
+
 /** The raw addon for this JS environment (each worker thread loads its own instance). */
 export function loadAddon(): RawAddon {
   if (addon) return addon;
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-  const override = buildDirOverride();
-  const root = override ?? path.join(__dirname, '..');
   try {
-    addon = (override ? require(path.join(override, 'tim_native.node')) : nodeGypBuild(root)) as RawAddon;
+    addon = require(addonPath()) as RawAddon;
   } catch (err) {
     throw new Error(
-      `tim-native: could not load the native addon from ${root} ` +
+      `tim-native: could not load the native addon from ${buildDirOverride() ?? PACKAGE_ROOT} ` +
         `(run \`npm install\` or \`npm run build:native\`): ${(err as Error).message}`,
       { cause: err },
     );
@@ -37,18 +48,23 @@ export function loadAddon(): RawAddon {
 }
 
 /**
- * Path of the standalone emulator library built beside the addon, for loading by path like the
- * vendor library. node-gyp and cmake-js put it in build/Release; older gyp make generators in
- * build/Release/lib.target. `TIM_NATIVE_BUILD_DIR` replaces build/Release (see `loadAddon`).
+ * Path of the standalone emulator library, for loading by path like the vendor library. It is
+ * built and shipped beside the addon: build/Release (older gyp make generators: its lib.target),
+ * prebuilds/<platform>-<arch>, or `TIM_NATIVE_BUILD_DIR` (see `loadAddon`).
  */
 export function emulatorLibraryPath(): string {
-  const release = buildDirOverride() ?? path.join(__dirname, '..', 'build', 'Release');
+  let dir: string;
+  try {
+    dir = path.dirname(addonPath());
+  } catch {
+    dir = path.join(PACKAGE_ROOT, 'build', 'Release'); // nothing built: name where it would be
+  }
   const file =
     process.platform === 'win32'
       ? 'tim_emulator.dll'
       : process.platform === 'darwin'
         ? 'libtim_emulator.dylib'
         : 'libtim_emulator.so';
-  const candidates = [path.join(release, file), path.join(release, 'lib.target', file)];
+  const candidates = [path.join(dir, file), path.join(dir, 'lib.target', file)];
   return candidates.find((candidate) => fs.existsSync(candidate)) ?? candidates[0];
 }

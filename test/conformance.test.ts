@@ -1,7 +1,7 @@
 /**
  * Vendor conformance: ONE suite, run against TWO libraries, each in child processes:
- * - Tencent's libImSDK.so (fetched by scripts/fetch-vendor-sdk.js into a cache outside the repo),
- * - our standalone emulator library (`emulatorLibraryPath()`, built by `npm run build:native`).
+ * - Tencent's library for the runtime's platform (fetched by scripts/fetch-vendor-sdk.js into a cache outside the repo),
+ * - our standalone emulator library (the runtime's build: test/helpers/runtime.ts).
  *
  * SAFETY: libImSDK connects to public internet addresses when initialised. It is loaded ONLY in
  * child processes spawned under `unshare -n` (test/helpers/isolate.ts enforces that); never in
@@ -14,9 +14,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { emulatorLibraryPath } from '../lib/binding';
 import { fixture, resultNamed, runChild, skipOrFail, summarize, unshareAvailable } from './helpers/isolate';
 import type { ChildRun } from './helpers/isolate';
+import { testRuntime, vendorTarget } from './helpers/runtime';
 
 const DIST_INDEX = path.join(__dirname, '..', 'dist', 'index.js');
 const CALLS = 100_000;
@@ -33,14 +33,14 @@ interface Backend {
 
 const BACKENDS: Backend[] = [
   {
-    label: 'vendor libImSDK.so (under unshare -n)',
+    label: `vendor libImSDK for ${vendorTarget()} (under unshare -n)`,
     vendor: true,
     locate() {
       const probe = unshareAvailable();
       if (!probe.ok) return { problem: `no network namespace for the vendor library: ${probe.reason}` };
       try {
-        const { fetchVendorSdk } = require('../scripts/fetch-vendor-sdk') as { fetchVendorSdk(): string };
-        return { lib: fetchVendorSdk() };
+        const { fetchVendorSdk } = require('../scripts/fetch-vendor-sdk') as { fetchVendorSdk(target: string): string };
+        return { lib: fetchVendorSdk(vendorTarget()) };
       } catch (err) {
         return { problem: `the vendor library could not be fetched: ${(err as Error).message}` };
       }
@@ -50,7 +50,7 @@ const BACKENDS: Backend[] = [
     label: 'standalone emulator library',
     vendor: false,
     locate() {
-      const lib = emulatorLibraryPath();
+      const lib = testRuntime().emulatorLibrary();
       return existsSync(lib) ? { lib } : { problem: `${lib} is missing (run \`npm run build:native\`)` };
     },
   },

@@ -15,6 +15,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { testRuntime } from './runtime';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'e2e-peer.js');
 const DIST_ENTRY = path.join(__dirname, '..', '..', 'dist', 'index.js');
@@ -156,8 +157,9 @@ export class Peer {
   /** Starts a child whose TIMClient is initialised against `address`; resolves once it is ready. */
   static async spawn(name: string, address: string, env: Record<string, string> = {}): Promise<Peer> {
     const dir = mkdtempSync(path.join(tmpdir(), `tim-e2e-${name}-`));
-    const child = spawn(process.execPath, [FIXTURE, address, dir], {
-      env: { ...process.env, ...env },
+    const run = testRuntime().nodeCommand([FIXTURE, address, dir], { isolate: false });
+    const child = spawn(run.command, run.args, {
+      env: { ...process.env, ...run.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const peer = new Peer(name, child, dir);

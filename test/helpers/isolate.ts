@@ -9,8 +9,9 @@
  * Protocol: a child prints each result as one line `TIMNATIVE-RESULT <json>` on stdout; every other
  * line is kept verbatim (so tests can also check what else the child printed, e.g. `TIM:` logs).
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as path from 'path';
+import { testRuntime, unshareAvailable } from './runtime';
 
 /** Prefix of a result line printed by a fixture. */
 export const RESULT_PREFIX = 'TIMNATIVE-RESULT ';
@@ -41,17 +42,7 @@ export interface RunChildOptions {
   timeoutMs?: number;
 }
 
-let unshareProbe: { ok: boolean; reason: string } | undefined;
-
-/** Whether `unshare -n` works here (needs root or user namespaces). Probed once. */
-export function unshareAvailable(): { ok: boolean; reason: string } {
-  if (unshareProbe) return unshareProbe;
-  const r = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8', timeout: 10_000 });
-  if (r.error) unshareProbe = { ok: false, reason: `unshare could not run: ${r.error.message}` };
-  else if (r.status !== 0) unshareProbe = { ok: false, reason: `\`unshare -n true\` exited ${r.status}: ${r.stderr.trim()}` };
-  else unshareProbe = { ok: true, reason: '' };
-  return unshareProbe;
-}
+export { unshareAvailable };
 
 /** `process.env.CI === 'true'`: missing prerequisites fail instead of skipping. */
 export function onCI(): boolean {
@@ -86,18 +77,15 @@ export function runChild(script: string, args: string[], options: RunChildOption
     return Promise.reject(new Error(`refusing to run ${script} on the vendor library: TIM_NATIVE_REFUSE_VENDOR=1`));
   }
   const isolate = options.vendor || options.isolate === true;
-  const nodeArgv = [...(options.nodeArgs ?? []), script, ...args];
-  let command = process.execPath;
-  let argv = nodeArgv;
   if (isolate) {
     const probe = unshareAvailable();
     if (!probe.ok) return Promise.reject(new Error(`refusing to run ${script} without a network namespace: ${probe.reason}`));
-    command = 'unshare';
-    argv = ['-n', process.execPath, ...nodeArgv];
   }
+  // The selected runtime (host, qemu, Wine) wraps the whole session in the namespace when isolating.
+  const { command, args: argv, env } = testRuntime().nodeCommand([...(options.nodeArgs ?? []), script, ...args], { isolate });
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, {
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
