@@ -68,7 +68,6 @@ export function testRuntime(): NodeRuntime {
   const name = process.env.TIM_TEST_RUNTIME || 'host';
   if (name === 'host') return (selected = hostRuntime);
   if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`TIM_TEST_RUNTIME=${name} is not a runtime name`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(`./runtime-${name}`) as { runtime: NodeRuntime };
   return (selected = mod.runtime);
 }
