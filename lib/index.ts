@@ -47,3 +47,5 @@ export {
 } from './rest';
 export type * from './rest/types';
 export type { RestClientOptions, RestGenericResponse, RestRegion } from './rest';
+export { vendorLibraryPath, VENDOR_PACKAGE, VENDOR_PACKAGE_VERSION } from './vendor';
+export type { VendorLibraryOptions } from './vendor';

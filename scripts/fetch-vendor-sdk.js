@@ -19,18 +19,8 @@ const path = require('path');
 
 const VENDOR_PACKAGE = 'im_electron_sdk@8.0.5906';
 
-/**
- * Where each target's library sits inside the package (under `package/`). The same table, for an
- * installed im_electron_sdk, is `vendorLibraryPath()` in lib/vendor.ts.
- */
-const LIBRARY_IN_PACKAGE = {
-  'linux-x64': 'lib/linux/lib/libImSDK.so',
-  'linux-arm64': 'lib/linux/lib/libImSDK_arm64.so',
-  'win32-x64': 'lib/windows/lib/Win64/ImSDK.dll',
-  'win32-ia32': 'lib/windows/lib/Win32/ImSDK.dll',
-  'darwin-x64': 'lib/mac/Versions/A/ImSDKForMac.dylib',
-  'darwin-arm64': 'lib/mac/Versions/A/ImSDKForMac.dylib',
-};
+/** Where each target's library sits inside the package (the table lib/vendor.ts uses too). */
+const LIBRARY_IN_PACKAGE = require('../lib/vendor-libraries.json');
 
 /** Folder of the cache: $TIM_NATIVE_VENDOR_CACHE, else ~/.cache/tim-native/vendor/<version>. */
 function cacheDir() {
@@ -45,25 +35,25 @@ function hostTarget() {
 }
 
 /**
- * Returns the path of the cached vendor library for `target` (default: this platform), fetching the
- * package once when any library is missing. Cached as `<cache>/<target>/<file name>`.
+ * The cached copy of the package: its package.json and every platform's library, at their paths in
+ * the package (so `vendorLibraryPath({ packageDir })` of lib/vendor.ts finds them there too).
  */
+function packageDir() {
+  return path.join(cacheDir(), 'package');
+}
+
+/** Returns the path of the cached vendor library for `target` (default: this platform), fetching the package once. */
 function fetchVendorSdk(target = hostTarget()) {
   const inPackage = LIBRARY_IN_PACKAGE[target];
   if (!inPackage) {
     throw new Error(`im_electron_sdk ships no library for ${target} (it has ${Object.keys(LIBRARY_IN_PACKAGE).join(', ')})`);
   }
-  const lib = cachedPath(target);
-  if (!fs.existsSync(lib)) extractAll();
-  return lib;
+  if (!fs.existsSync(packageDir())) extractPackage();
+  return path.join(packageDir(), inPackage);
 }
 
-function cachedPath(target) {
-  return path.join(cacheDir(), target, path.basename(LIBRARY_IN_PACKAGE[target]));
-}
-
-/** Packs the vendor package once and moves every target's library into the cache. */
-function extractAll() {
+/** Packs the vendor package and keeps its package.json and libraries; the folder appears only when complete. */
+function extractPackage() {
   const dir = cacheDir();
   fs.mkdirSync(dir, { recursive: true });
   const work = fs.mkdtempSync(path.join(dir, 'fetch-'));
@@ -73,21 +63,15 @@ function extractAll() {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const tarball = path.join(work, out.trim().split('\n').pop());
-    const members = [...new Set(Object.values(LIBRARY_IN_PACKAGE))].map((p) => `package/${p}`);
+    const members = ['package.json', ...new Set(Object.values(LIBRARY_IN_PACKAGE))].map((p) => `package/${p}`);
     execFileSync('tar', ['-xzf', tarball, '-C', work, ...members]);
-    for (const target of Object.keys(LIBRARY_IN_PACKAGE)) {
-      const dest = cachedPath(target);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      // Copy, then rename: a reader never sees a half-written library.
-      fs.copyFileSync(path.join(work, 'package', LIBRARY_IN_PACKAGE[target]), `${dest}.tmp`);
-      fs.renameSync(`${dest}.tmp`, dest);
-    }
+    fs.renameSync(path.join(work, 'package'), packageDir());
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-module.exports = { fetchVendorSdk, cacheDir, LIBRARY_IN_PACKAGE };
+module.exports = { fetchVendorSdk, cacheDir, packageDir };
 
 if (require.main === module) {
   try {
