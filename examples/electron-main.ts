@@ -9,14 +9,15 @@
 // refused by TIMClient's validation (TypeError) before anything reaches native code.
 import { app, BrowserWindow, ipcMain } from 'electron';
 import * as path from 'path';
-import { TIMClient } from '../lib';
+import { TIMClient, vendorLibraryPath } from '../lib';
 import type { TIMClientEventName, TIMClientEvents, UserProfileItem, UserStatusParam } from '../lib';
 
 const SDK_APP_ID = Number(process.env.TIM_SDKAPPID ?? 1400000000);
 
-// Without sdkPath: the embedded emulator backend (TIM_EMULATOR_HOST). With Tencent's library,
-// ship it beside the app, e.g. { sdkPath: path.join(process.resourcesPath, 'libImSDK.so') }.
-const client = new TIMClient(process.env.TIM_SDK_PATH ? { sdkPath: process.env.TIM_SDK_PATH } : {});
+// Without sdkPath: the embedded emulator backend (TIM_EMULATOR_HOST). TIM_VENDOR=1: Tencent's
+// library of this platform from the installed im_electron_sdk (in a packaged app, list
+// im_electron_sdk in asarUnpack; vendorLibraryPath maps app.asar to app.asar.unpacked).
+const client = new TIMClient(process.env.TIM_VENDOR === '1' ? { sdkPath: vendorLibraryPath() } : {});
 
 function forward<E extends TIMClientEventName>(event: E): void {
   const listener = (...args: TIMClientEvents[E]): void => {
