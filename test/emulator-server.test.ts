@@ -2,10 +2,12 @@
  * The emulator server, driven over real TCP through the protocol client: handshake, login and
  * kick, profiles, status, subscriptions, faults, persistence, and the shared HTTP port.
  */
+import { execFile } from 'child_process';
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { request as httpRequest } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { promisify } from 'util';
 import { startEmulator, type Emulator, type RequestLogEntry } from '../lib/emulator';
 import { openDatabase } from '../lib/emulator/db';
 import { PresenceHub, type PresenceClient } from '../lib/emulator/presence';
@@ -614,6 +616,19 @@ describe('subscriptions', () => {
 });
 
 describe('persistence and lifecycle', () => {
+  test('a data file in a missing folder: ENOENT naming the file', async () => {
+    const dataFile = join(tmpdir(), 'tim-no-such-folder', 'sub', 'emu.sqlite');
+    await expect(startEmulator({ port: 0, dataFile })).rejects.toMatchObject({
+      code: 'ENOENT',
+      message: `tim-native: cannot create the emulator's data file ${dataFile}: its folder does not exist`,
+    });
+  });
+
+  test('as a library it prints nothing unless given `log`', async () => {
+    const script = `require(${JSON.stringify(join(__dirname, '..', 'dist', 'emulator'))}).startEmulator({ port: 0 }).then((e) => e.close())`;
+    expect(await promisify(execFile)(process.execPath, ['-e', script])).toEqual({ stdout: '', stderr: '' });
+  });
+
   test('accounts, profiles and custom fields survive a restart with the same dataFile; presence does not', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tim-emu-'));
     try {

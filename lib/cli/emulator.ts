@@ -71,7 +71,6 @@ export const emulator: Command = {
       ...(dataFile !== undefined ? { dataFile: path.resolve(dataFile) } : {}),
       ...(secretKey !== undefined ? { secretKey } : {}),
       ...(admins !== undefined ? { admins } : {}),
-      log: () => undefined,
     };
     let emu;
     try {

@@ -115,7 +115,7 @@ function check(condition: boolean, what: string): void {
 async function story(run: Run, opts: Options): Promise<void> {
   const t0 = Date.now();
   out(bold('tim-native demo: one local emulator, two real client processes (alice and bob), the admin REST API'));
-  const emu = await startEmulator({ port: opts.port, log: () => undefined });
+  const emu = await startEmulator({ port: opts.port });
   run.emulator = emu;
   out(`  [emulator] listening on ${emu.address} (SDKAppID ${emu.sdkAppId}); clients find it through TIM_EMULATOR_HOST=${emu.address}`);
 

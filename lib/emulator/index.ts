@@ -3,7 +3,7 @@
  * REST API (HTTP), backed by SQLite.
  *
  * ```ts
- * const emu = await startEmulator({ port: 0, log: () => {} });
+ * const emu = await startEmulator({ port: 0 });
  * process.env.TIM_EMULATOR_HOST = emu.address;
  * const sig = emu.genUserSig('alice');
  * // ...
@@ -65,8 +65,9 @@ export interface EmulatorOptions {
    */
   limits?: Partial<EmulatorLimits>;
   /**
-   * Where the start-up lines go (the address, and the development key when it is in use).
-   * Default: standard error. Pass `() => {}` for silence.
+   * Receives the start-up lines (the address, and the development key when it is in use), e.g.
+   * `log: console.error`. Default: none; as a library the emulator prints nothing (the CLI prints
+   * its own summary).
    */
   log?: (line: string) => void;
 }
@@ -253,7 +254,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     admins: options.admins ?? ['administrator'],
     restRateLimit: options.restRateLimit ?? 200,
   };
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? ((): void => undefined);
   const db = openDatabase(options.dataFile ?? ':memory:');
   let emulator: EmulatorServer;
   try {
