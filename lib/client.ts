@@ -51,6 +51,7 @@ import type {
 import {
   checkBoolean,
   checkEnum,
+  checkEmulatorAddress,
   checkKnownKeys,
   checkObject,
   checkOneOf,
@@ -316,7 +317,10 @@ export class TIMClient extends EventEmitter {
     checkKnownKeys(opts, OPTION_KEYS, 'options');
     const sdkPath = opts.sdkPath === undefined ? undefined : checkString(opts.sdkPath, 'options.sdkPath');
     if (sdkPath === '') throw invalidArgument('options.sdkPath must not be empty');
-    this.emulatorAddress = opts.emulator === undefined ? undefined : checkString(opts.emulator, 'options.emulator');
+    this.emulatorAddress = opts.emulator === undefined ? undefined : checkEmulatorAddress(opts.emulator, 'options.emulator');
+    // The embedded backend reads TIM_EMULATOR_HOST at init: a bad value is named here, not a -4 there.
+    const fromEnv = process.env.TIM_EMULATOR_HOST;
+    if (sdkPath === undefined && this.emulatorAddress === undefined && fromEnv) checkEmulatorAddress(fromEnv, 'TIM_EMULATOR_HOST');
     this.logToConsole = opts.logToConsole === undefined ? false : checkBoolean(opts.logToConsole, 'options.logToConsole');
     this.maxInFlight =
       opts.maxInFlight === undefined
@@ -367,6 +371,8 @@ export class TIMClient extends EventEmitter {
     const cfg = checkObject(config, 'config');
     checkKnownKeys(cfg, SDK_CONFIG_KEYS, 'config');
     for (const key of SDK_CONFIG_KEYS) if (cfg[key] !== undefined) checkString(cfg[key], `config.${key}`);
+    const fromConfig = cfg[kTIMNativeEmulatorAddress];
+    if (fromConfig !== undefined) checkEmulatorAddress(fromConfig, `config.${kTIMNativeEmulatorAddress}`);
     if (this.initialised) throw new Error('tim-native: this client is already initialised; call uninit() first');
     const owner = owners.get(this.sdk.path);
     if (owner !== undefined && owner !== this) {
@@ -382,7 +388,7 @@ export class TIMClient extends EventEmitter {
       [kTIMSdkConfigConfigFilePath]: configDir,
       [kTIMSdkConfigLogFilePath]: logDir,
     };
-    const emulator = this.emulatorAddress ?? (cfg[kTIMNativeEmulatorAddress] as string | undefined);
+    const emulator = this.emulatorAddress ?? (fromConfig as string | undefined);
     if (emulator !== undefined) sdkConfig[kTIMNativeEmulatorAddress] = emulator;
 
     if (!this.logToConsole) this.sdk.TIMSetConfig(JSON.stringify({ [kTIMSetConfigIsLogOutputConsole]: false }), null);

@@ -170,3 +170,15 @@ export function checkSdkAppId(value: unknown): bigint {
   }
   throw invalidArgument(`sdkAppId must be a number or a bigint, got ${describe(value)}`);
 }
+
+/**
+ * Checks an emulator address, `HOST:PORT` (IPv6 hosts in brackets, port 0-65535); the one parser
+ * of `TIMClient`'s `emulator` option, `TIM_EMULATOR_HOST` and the CLI's `--emulator`.
+ */
+export function checkEmulatorAddress(value: unknown, what: string): string {
+  const address = checkString(value, what);
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(address) || Number(address.slice(address.lastIndexOf(':') + 1)) > 65535) {
+    throw invalidArgument(`${what} must be HOST:PORT, got ${JSON.stringify(address)}`);
+  }
+  return address;
+}

@@ -314,6 +314,25 @@ describe('TIMClient: construction and validation', () => {
     expect(() => new TIMClient(null as never)).toThrow(/options must be an object, got null/);
   });
 
+  test('an emulator address that is not HOST:PORT is named at construction (option, TIM_EMULATOR_HOST) and at init (config)', () => {
+    expect(() => new TIMClient({ emulator: 'not an address' })).toThrow(new TypeError('options.emulator must be HOST:PORT, got "not an address"'));
+    expect(() => new TIMClient({ emulator: '127.0.0.1:70000' })).toThrow(/options.emulator must be HOST:PORT/);
+    expect(() => new TIMClient({ emulator: 9400 } as never)).toThrow(/options.emulator must be a string, got number 9400/);
+    const saved = process.env.TIM_EMULATOR_HOST;
+    try {
+      process.env.TIM_EMULATOR_HOST = 'localhost';
+      expect(() => new TIMClient()).toThrow(new TypeError('TIM_EMULATOR_HOST must be HOST:PORT, got "localhost"'));
+      // The option wins over the variable; a vendor library never reads it.
+      expect(new TIMClient({ emulator: '[::1]:9400' }).sdkPath).toBe('embedded-emulator');
+    } finally {
+      if (saved === undefined) delete process.env.TIM_EMULATOR_HOST;
+      else process.env.TIM_EMULATOR_HOST = saved;
+    }
+    const c = client();
+    expect(() => c.init(APP_ID, { tim_native_emulator_address: 'nowhere' })).toThrow(/config.tim_native_emulator_address must be HOST:PORT, got "nowhere"/);
+    expect(c.isInitialised).toBe(false);
+  });
+
   test('a library that does not exist is a clear Error naming it', () => {
     const missing = path.join(dataDir, 'no-such-library.so');
     expect(() => new TIMClient({ sdkPath: missing })).toThrow(new RegExp(missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));

@@ -9,6 +9,7 @@ import { DEFAULT_EMULATOR_PORT, DEFAULT_EMULATOR_SDK_APP_ID, DEV_SECRET_KEY } fr
 import { TIMError } from '../errors';
 import type { NetworkStatusEvent } from '../types';
 import { genUserSig } from '../usersig';
+import { checkEmulatorAddress } from '../validate';
 import { int, str, UsageError, type OptionSpecs, type Values } from './args';
 import { HintedError } from './output';
 
@@ -42,12 +43,13 @@ export interface UserSession {
   close(): Promise<void>;
 }
 
-/** Checks `host:port` (IPv6 hosts in brackets). */
-function checkAddress(address: string, command: string): string {
-  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(address) || Number(address.slice(address.lastIndexOf(':') + 1)) > 65535) {
-    throw new UsageError(`--emulator must be HOST:PORT, got "${address}"`, command);
+/** Checks `host:port` (IPv6 hosts in brackets) with TIMClient's parser, as a usage error of `what`. */
+function checkAddress(address: string, what: string, command: string): string {
+  try {
+    return checkEmulatorAddress(address, what);
+  } catch (err) {
+    throw new UsageError((err as Error).message, command);
   }
-  return address;
 }
 
 /** The SDKAppID from `--sdkappid`, `TIM_SDKAPPID` or the emulator's default. */
@@ -59,7 +61,10 @@ export function sdkAppIdOption(values: Values, command: string): number {
 
 /** The emulator address the user options point at. */
 export function emulatorAddress(values: Values, command: string): string {
-  return checkAddress(str(values, 'emulator') ?? process.env.TIM_EMULATOR_HOST ?? `127.0.0.1:${DEFAULT_EMULATOR_PORT}`, command);
+  const option = str(values, 'emulator');
+  if (option !== undefined) return checkAddress(option, '--emulator', command);
+  const fromEnv = process.env.TIM_EMULATOR_HOST;
+  return fromEnv ? checkAddress(fromEnv, 'TIM_EMULATOR_HOST', command) : `127.0.0.1:${DEFAULT_EMULATOR_PORT}`;
 }
 
 /** Initialises a client from the user options and logs in. */
