@@ -1,6 +1,6 @@
 /**
  * The result codes the emulator server answers with: the same numbers the TIM SDK and service use
- * (tim-facts.md section 1 and 3).
+ * (`TIMErrorCode.h` in the npm package im_electron_sdk; https://cloud.tencent.com/document/product/269/1671).
  * @packageDocumentation
  */
 
