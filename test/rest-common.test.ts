@@ -8,7 +8,7 @@ import { createServer as createNetServer, type Server as NetServer } from 'net';
 import type { AddressInfo } from 'net';
 import { CommonCode, REST_REGION_DOMAINS, RestClient, RestError, type RestRegion } from '../lib/rest';
 import { decodeUserSig, genUserSig } from '../lib/usersig';
-import { APP, expectFail, rawRequest, startHarness, type Harness, type RawAnswer } from './rest-harness';
+import { APP, expectFail, rawRequest, startHarness, type Harness, type RawAnswer } from './helpers/rest-harness';
 
 const ONLINE = 'openim/query_online_status';
 const QUERY_BODY = JSON.stringify({ To_Account: ['nobody'] });

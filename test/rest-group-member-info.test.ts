@@ -11,7 +11,7 @@ import {
   type GetSpecifiedGroupMemberInfoResponse,
   type RestClient,
 } from '../lib/rest';
-import { expectFail, startHarness, type Harness } from './rest-harness';
+import { expectFail, startHarness, type Harness } from './helpers/rest-harness';
 
 const CMD = 'group_open_http_svc/get_specified_group_member_info';
 const ALL_KEYS = ['AppMemberDefinedData', 'JoinTime', 'LastSendMsgTime', 'Member_Account', 'MsgFlag', 'MsgSeq', 'MuteUntil', 'NameCard', 'Role'];

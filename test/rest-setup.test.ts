@@ -4,7 +4,7 @@
  * the database exactly as it was.
  */
 import { RestError, type RestClient } from '../lib/rest';
-import { expectFail, startHarness, type Harness } from './rest-harness';
+import { expectFail, startHarness, type Harness } from './helpers/rest-harness';
 
 let h: Harness;
 let rest: RestClient;

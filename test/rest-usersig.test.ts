@@ -14,7 +14,7 @@ import {
   UserSigError,
   verifyUserSig,
 } from '../lib/usersig';
-import { APP, expectFail, startHarness, type Harness } from './rest-harness';
+import { APP, expectFail, startHarness, type Harness } from './helpers/rest-harness';
 
 interface OracleApi {
   genUserSig(userId: string, expire: number): string;

@@ -6,13 +6,13 @@
  */
 import { createServer, request as httpRequest, type RequestListener, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import type { EmulatorContext } from '../lib/emulator/context';
-import { openDatabase } from '../lib/emulator/db';
-import { PresenceHub } from '../lib/emulator/presence';
-import { createRestHandler } from '../lib/emulator/rest';
-import { SqliteProfileStore } from '../lib/emulator/store';
-import { RestClient, type RestClientOptions } from '../lib/rest';
-import { genUserSig } from '../lib/usersig';
+import type { EmulatorContext } from '../../lib/emulator/context';
+import { openDatabase } from '../../lib/emulator/db';
+import { PresenceHub } from '../../lib/emulator/presence';
+import { createRestHandler } from '../../lib/emulator/rest';
+import { SqliteProfileStore } from '../../lib/emulator/store';
+import { RestClient, type RestClientOptions } from '../../lib/rest';
+import { genUserSig } from '../../lib/usersig';
 
 /** SDKAppID and key of the harness app. */
 export const APP = { sdkAppId: 1400012345, secretKey: 'rest-suite-secret-key' };
