@@ -7,7 +7,7 @@
 import { CommonCode, GroupCode, type GetSpecifiedGroupMemberInfoResponse, type RestClient } from '../lib/rest';
 import { openDatabase } from '../lib/emulator/db';
 import { GroupStore } from '../lib/emulator/group-store';
-import { rememberJson, stringifyBody } from '../lib/emulator/rest/json';
+import { rememberJson, stringifyBody } from '../lib/emulator/rest-server/json';
 import { expectFail, rawRequest, startHarness, type Harness } from './helpers/rest-harness';
 
 const CMD = 'group_open_http_svc/get_specified_group_member_info';

@@ -1,6 +1,6 @@
 /**
  * The contract between the emulator's parts: the native-protocol server (`session.ts`), the REST
- * API (`rest/`) and the state they share. The REST side receives one {@link EmulatorContext} from
+ * API (`rest-server/`) and the state they share. The REST side receives one {@link EmulatorContext} from
  * `createRestHandler(ctx)` and reaches accounts, profiles and presence only through it.
  * @packageDocumentation
  */
@@ -112,7 +112,7 @@ export interface EmulatorContext {
 }
 
 /**
- * What `lib/emulator/rest/index.ts` exports as `createRestHandler`: builds the HTTP request handler
+ * What `lib/emulator/rest-server/index.ts` exports as `createRestHandler`: builds the HTTP request handler
  * of the REST API for one emulator.
  */
 export type CreateRestHandler = (ctx: EmulatorContext) => RequestListener;

@@ -20,7 +20,7 @@ import { openDatabase } from './db';
 import { HTTP_LIMITS, resolveLimits, type EmulatorLimits } from './limits';
 import { routeConnection } from './listener';
 import { PresenceHub } from './presence';
-import { createRestHandler } from './rest';
+import { createRestHandler } from './rest-server';
 import { Session, type RequestLogEntry } from './session';
 import { SqliteProfileStore } from './store';
 

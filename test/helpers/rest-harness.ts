@@ -9,7 +9,7 @@ import type { AddressInfo } from 'net';
 import type { EmulatorContext } from '../../lib/emulator/context';
 import { openDatabase } from '../../lib/emulator/db';
 import { PresenceHub } from '../../lib/emulator/presence';
-import { createRestHandler } from '../../lib/emulator/rest';
+import { createRestHandler } from '../../lib/emulator/rest-server';
 import { SqliteProfileStore } from '../../lib/emulator/store';
 import { RestClient, type RestClientOptions } from '../../lib/rest';
 import { genUserSig } from '../../lib/usersig';
