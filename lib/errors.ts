@@ -41,8 +41,8 @@ type MutableTIMError = { -readonly [K in keyof TIMError]: TIMError[K] };
 
 /**
  * The last message made for each API and code, with the description it was made from. When calls
- * fail in a storm (not logged in, offline) they fail alike, and building the same ~190-byte
- * message for each one was a large part of what a failed call allocated. At most
+ * fail in a storm (not logged in, offline) they fail alike, and building the same message for
+ * each one was a large part of what a failed call allocated (docs/binding-design.md). At most
  * {@link MAX_MESSAGES_PER_API} codes per API are kept (codes are the library's, so unbounded).
  */
 const recentMessages = new Map<string, Map<number, { desc: string; message: string }>>();

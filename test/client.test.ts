@@ -414,10 +414,10 @@ describe('TIMClient: lifecycle against the emulator backend', () => {
     const err = (await rejection(awaitHere(client()))) as TIMError;
     const lines = (err.stack ?? '').split('\n');
     expect(lines[0]).toBe(`TIMError: ${err.message}`);
-    expect(lines[1]).toMatch(/^ {4}at finishCall \(.*lib[\\/]client\.ts:\d+:\d+\)$/);
+    expect(lines[1]).toMatch(/^ {4}at finishCall \(.*lib[\\/]call-pipeline\.ts:\d+:\d+\)$/);
     // V8 prints "at async awaitHere"; jest's source-map support drops the "async ".
     expect(lines[2]).toMatch(/^ {4}at (async )?awaitHere \(.*client\.test\.ts:\d+:\d+\)$/);
-    expect(err.stack?.match(/lib[\\/](client|errors)\.ts/g)).toHaveLength(1);
+    expect(err.stack?.match(/lib[\\/](client|call-pipeline|client-params|errors)\.ts/g)).toHaveLength(1);
     expect(Object.keys(err)).toEqual(expect.arrayContaining(['code', 'desc', 'api']));
   });
 
@@ -427,7 +427,7 @@ describe('TIMClient: lifecycle against the emulator backend', () => {
     const lines = (err.stack ?? '').split('\n');
     expect(lines[0]).toBe(`TIMError: ${err.message}`);
     expect(lines[1]).toMatch(/^ {4}at callHere \(.*client\.test\.ts:\d+:\d+\)$/);
-    expect(err.stack).not.toMatch(/lib[\\/](client|errors)\.ts/);
+    expect(err.stack).not.toMatch(/lib[\\/](client|call-pipeline|client-params|errors)\.ts/);
     expect(err).toMatchObject({ code: 6013, api: 'TIMGetUserStatus', name: 'TIMError' });
   });
 
@@ -455,7 +455,7 @@ describe('TIMClient: lifecycle against the emulator backend', () => {
     expect(err).toMatchObject({ code: 6013, api: 'TIMGetUserStatus', name: 'TIMError' });
     const lines = (err.stack ?? '').split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^ {4}at finishCall \(.*lib[\\/]client\.ts:\d+:\d+\)$/);
+    expect(lines[1]).toMatch(/^ {4}at finishCall \(.*lib[\\/]call-pipeline\.ts:\d+:\d+\)$/);
   });
 
   test('init uses and creates the per-user folders, then all six methods reject with 6014', async () => {
@@ -693,5 +693,17 @@ describe('TIMClient: against a running emulator', () => {
     expect(seen.map((p) => p[kTIMUserProfileNickName])).toEqual(['D1']);
     expect(c.listenerCount('selfInfoUpdated')).toBe(0);
     expect(c.listenerCount('userStatusChanged')).toBe(0);
+  });
+
+  test('listeners added after removeAllListeners() (which drops the client\'s own hooks too) still hear events', async () => {
+    const c = client({ emulator: emu.address });
+    c.on('selfInfoUpdated', quiet);
+    c.init(APP_ID);
+    await c.login('fay', emu.genUserSig('fay'));
+    c.removeAllListeners();
+    expect(c.listenerCount('newListener') + c.listenerCount('removeListener')).toBe(2);
+    const heard = waitFor<UserProfile>(c, 'selfInfoUpdated', (p) => p[kTIMUserProfileNickName] === 'F1');
+    await c.modifySelfUserProfile({ [kTIMUserProfileItemNickName]: 'F1' });
+    expect((await heard)[kTIMUserProfileNickName]).toBe('F1');
   });
 });
