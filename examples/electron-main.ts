@@ -1,5 +1,5 @@
 // tim-native in Electron's main process: one TIMClient for the app, its calls exposed to renderers
-// through ipcMain.handle, its events forwarded to every window. In your app, import from 'tim-native'.
+// through ipcMain.handle, its events forwarded to every window.
 //
 // Renderer side (through a preload script with contextBridge):
 //   const statuses = await ipcRenderer.invoke('tim:getUserStatus', ['bob']);
@@ -9,8 +9,8 @@
 // refused by TIMClient's validation (TypeError) before anything reaches native code.
 import { app, BrowserWindow, ipcMain } from 'electron';
 import * as path from 'path';
-import { TIMClient, vendorLibraryPath } from '../lib';
-import type { TIMClientEventName, TIMClientEvents, UserProfileItem, UserStatusParam } from '../lib';
+import { TIMClient, vendorLibraryPath } from 'tim-native';
+import type { TIMClientEventName, TIMClientEvents, UserProfileItem, UserStatusParam } from 'tim-native';
 
 const SDK_APP_ID = Number(process.env.TIM_SDKAPPID ?? 1400000000);
 

@@ -1,6 +1,6 @@
-// tim-native in Node: an emulator, a client, a profile and a status. In your app, import from 'tim-native'.
-import { TIMClient, kTIMUserProfileItemNickName } from '../lib';
-import { startEmulator } from '../lib/emulator';
+// tim-native in Node: an emulator, a client, a profile and a status.
+// The emulator needs better-sqlite3 beside tim-native: npm install tim-native better-sqlite3
+import { TIMClient, kTIMUserProfileItemNickName, startEmulator } from 'tim-native';
 
 async function main(): Promise<void> {
   const emulator = await startEmulator({ port: 0 }); // or Tencent's library: new TIMClient({ sdkPath })

@@ -1,9 +1,7 @@
 // The app admin's REST API with RestClient: accounts, a group, and get_specified_group_member_info.
 // Runs against a local emulator; for Tencent's service use
 //   new RestClient({ sdkAppId: 1400000001, secretKey: process.env.TIM_SECRET_KEY ?? '', region: 'singapore' })
-// In your app, import from 'tim-native'.
-import { startEmulator } from '../lib/emulator';
-import { RestClient, RestError } from '../lib/rest';
+import { RestClient, RestError, startEmulator } from 'tim-native';
 
 async function main(): Promise<void> {
   const emulator = await startEmulator({ port: 0 });
