@@ -105,12 +105,20 @@ void Connection::Run() {
     int32_t code = 0;
     std::string error;
     uint64_t server_time_ms = 0;
-    if (ConnectOnce(&code, &error, &server_time_ms)) {
+    bool refused = false;
+    if (ConnectOnce(&code, &error, &server_time_ms, &refused)) {
       backoff = kInitialBackoff;
       RunSession(server_time_ms);
     } else if (!stopping()) {
       Log("connect failed (%d): %s", code, error.c_str());
       events_.on_connect_failed(code, error);
+      // Nothing listens there: a login waiting for this connection fails now, saying so, instead
+      // of retrying until its 5 s deadline (docs/emulator-protocol.md, "When the emulator is down").
+      if (refused) {
+        FailWaiting(kCodeConnectTimeout, "connection refused by " + options_.host + ":" +
+                                             std::to_string(options_.port) +
+                                             " (is the emulator running there?)");
+      }
     }
     if (stopping()) break;
     if (!RequestWaits() && !events_.needs_connection()) {
@@ -140,11 +148,15 @@ void Connection::WaitForRequest() {
 }
 
 // Network thread. Tries every resolved address within one kConnectTimeout, then handshakes.
-bool Connection::ConnectOnce(int32_t* code, std::string* error, uint64_t* server_time_ms) {
+// `refused`: every address refused the connection.
+bool Connection::ConnectOnce(int32_t* code, std::string* error, uint64_t* server_time_ms,
+                             bool* refused) {
   *code = kCodeConnectTimeout;
+  *refused = false;
   Clock::time_point deadline = Clock::now() + kConnectTimeout;
   std::vector<ResolvedAddress> addresses;
   if (!Resolve(options_.host, options_.port, &addresses, error)) return false;
+  size_t refusals = 0;
   for (const ResolvedAddress& address : addresses) {
     TcpSocket::ConnectState state = socket_.BeginConnect(address, error);
     while (state == TcpSocket::kInProgress) {
@@ -166,7 +178,9 @@ bool Connection::ConnectOnce(int32_t* code, std::string* error, uint64_t* server
       socket_.Close();
       return false;
     }
+    if (socket_.refused()) ++refusals;
   }
+  *refused = !addresses.empty() && refusals == addresses.size();
   return false;
 }
 
@@ -315,6 +329,23 @@ void Connection::ExpireDeadlines() {
                      entry.second == kCodeRequestTimeout ? "request timeout" : "connect timeout",
                      "");
   }
+}
+
+// Network thread. Fails every request still waiting for a connection (not yet sent) now.
+void Connection::FailWaiting(int32_t code, const std::string& desc) {
+  std::vector<Pending> failed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->second.sent) {
+        ++it;
+        continue;
+      }
+      failed.push_back(std::move(it->second));
+      it = pending_.erase(it);
+    }
+  }
+  for (Pending& p : failed) p.done(code, desc, "");
 }
 
 // Network thread. False when the socket failed or the peer closed (data read before that is

@@ -80,7 +80,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Network thread only.
   void Run();
-  bool ConnectOnce(int32_t* code, std::string* error, uint64_t* server_time_ms);
+  bool ConnectOnce(int32_t* code, std::string* error, uint64_t* server_time_ms, bool* refused);
   bool Handshake(Clock::time_point deadline, int32_t* code, std::string* error,
                  uint64_t* server_time_ms);
   void RunSession(uint64_t server_time_ms);
@@ -89,6 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WaitForRequest();
   PollResult Wait(bool with_socket, bool want_write, Clock::time_point until);
   void ExpireDeadlines();
+  void FailWaiting(int32_t code, const std::string& desc);
   bool ReadAvailable(std::string* error);
   bool WriteAvailable(std::string* error);
   bool DispatchFrames(std::string* error);

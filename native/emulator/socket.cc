@@ -29,6 +29,7 @@ constexpr SocketHandle kInvalid = static_cast<SocketHandle>(INVALID_SOCKET);
 int LastError() { return WSAGetLastError(); }
 bool WouldBlock(int err) { return err == WSAEWOULDBLOCK; }
 bool InProgress(int err) { return err == WSAEWOULDBLOCK || err == WSAEINPROGRESS; }
+bool Refused(int err) { return err == WSAECONNREFUSED; }
 std::string ErrorText(int err) { return "socket error " + std::to_string(err); }
 void CloseHandle(SocketHandle h) { closesocket(static_cast<SOCKET>(h)); }
 
@@ -42,6 +43,7 @@ constexpr SocketHandle kInvalid = -1;
 int LastError() { return errno; }
 bool WouldBlock(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == EINTR; }
 bool InProgress(int err) { return err == EINPROGRESS || err == EINTR; }
+bool Refused(int err) { return err == ECONNREFUSED; }
 std::string ErrorText(int err) { return strerror(err); }
 void CloseHandle(SocketHandle h) { close(h); }
 
@@ -238,7 +240,7 @@ void Waker::Drain() {
 #endif
 }
 
-TcpSocket::TcpSocket() : fd_(kInvalid) {}
+TcpSocket::TcpSocket() : fd_(kInvalid), refused_(false) {}
 
 TcpSocket::~TcpSocket() { Close(); }
 
@@ -253,6 +255,7 @@ void TcpSocket::Close() {
 TcpSocket::ConnectState TcpSocket::BeginConnect(const ResolvedAddress& address,
                                                 std::string* error) {
   Close();
+  refused_ = false;
   SocketHandle fd = static_cast<SocketHandle>(socket(address.family, SOCK_STREAM, IPPROTO_TCP));
   if (fd == kInvalid) {
     *error = ErrorText(LastError());
@@ -274,6 +277,7 @@ TcpSocket::ConnectState TcpSocket::BeginConnect(const ResolvedAddress& address,
   }
   int err = LastError();
   if (InProgress(err)) return kInProgress;
+  refused_ = Refused(err);
   *error = ErrorText(err);
   Close();
   return kFailed;
@@ -286,6 +290,7 @@ bool TcpSocket::FinishConnect(std::string* error) {
     so_error = LastError();
   }
   if (so_error == 0) return true;
+  refused_ = Refused(so_error);
   *error = ErrorText(so_error);
   Close();
   return false;

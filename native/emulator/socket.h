@@ -80,9 +80,13 @@ class TcpSocket {
   void Close();
   bool is_open() const;
   SocketHandle handle() const { return fd_; }
+  // Whether the last connect failed because the peer refused it (nothing listens there): a
+  // definite answer, unlike a timeout or an unreachable network.
+  bool refused() const { return refused_; }
 
  private:
   SocketHandle fd_;
+  bool refused_;
 };
 
 struct PollResult {
