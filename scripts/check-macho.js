@@ -4,7 +4,8 @@
 // name says its target (darwin-x64, darwin-arm64). For each of node.napi.node and
 // libtim_emulator.dylib it checks:
 //   - a thin 64-bit Mach-O of the target's CPU; the addon an MH_BUNDLE, the library an MH_DYLIB
-//     with install name @rpath/libtim_emulator.dylib; two-level namespace;
+//     with install name @rpath/libtim_emulator.dylib; two-level namespace; no weak definitions or
+//     weak binds (which dyld would coalesce with the host's libc++);
 //   - exported symbols (the export trie dyld reads, and the symbol table): the addon only the
 //     Node-API module entry points, the library exactly the TIM* functions exports.cc defines;
 //   - undefined symbols: the addon's Node-API functions looked up in the host process (flat
@@ -28,6 +29,8 @@ const MH_DYLIB = 6;
 const MH_BUNDLE = 8;
 const MH_DYLDLINK = 0x4;
 const MH_TWOLEVEL = 0x80;
+const MH_WEAK_DEFINES = 0x8000;
+const MH_BINDS_TO_WEAK = 0x10000;
 const CPU_TYPES = { 'darwin-x64': { type: 0x01000007, name: 'x86_64' }, 'darwin-arm64': { type: 0x0100000c, name: 'arm64' } };
 
 const LC_REQ_DYLD = 0x80000000;
@@ -243,6 +246,9 @@ function checkFile(file, target, kind, expect) {
   const filetype = kind === 'addon' ? MH_BUNDLE : MH_DYLIB;
   if (image.filetype !== filetype) problems.push(`file type ${image.filetype}, expected ${kind === 'addon' ? 'MH_BUNDLE' : 'MH_DYLIB'} (${filetype})`);
   if ((image.flags & MH_DYLDLINK) === 0 || (image.flags & MH_TWOLEVEL) === 0) problems.push(`flags 0x${image.flags.toString(16)} lack MH_DYLDLINK or MH_TWOLEVEL`);
+  // Weak definitions or weak binds would let dyld coalesce C++ symbols (operator new, typeinfo,
+  // inline statics) with the host's libc++: two runtimes mixing. Ours are all private.
+  if ((image.flags & (MH_WEAK_DEFINES | MH_BINDS_TO_WEAK)) !== 0) problems.push(`flags 0x${image.flags.toString(16)} have MH_WEAK_DEFINES or MH_BINDS_TO_WEAK`);
   if (kind === 'library' && image.idDylib !== `@rpath/${LIBRARY_FILE}`) problems.push(`install name ${image.idDylib}, expected @rpath/${LIBRARY_FILE}`);
 
   // Exports: the trie is what dyld resolves; the symbol table must say the same.

