@@ -19,7 +19,7 @@
     'xcode_settings': {
       'GCC_ENABLE_CPP_EXCEPTIONS': 'YES',
       'CLANG_CXX_LANGUAGE_STANDARD': 'c++17',
-      'MACOSX_DEPLOYMENT_TARGET': '10.15',
+      'MACOSX_DEPLOYMENT_TARGET': '11.0',
       'GCC_SYMBOLS_PRIVATE_EXTERN': 'YES',
     },
     'msvs_settings': {
