@@ -40,11 +40,12 @@ const WINE_LOADERS = ['/usr/lib/wine/wine64', '/usr/bin/wine64'];
 const WINESERVERS = ['/usr/lib/wine/wineserver64', '/usr/lib/wine/wineserver', '/usr/bin/wineserver'];
 
 /**
- * Environment of every Wine process: no debug chatter, no offer to install Mono or Gecko (the
- * prefix needs neither), no display.
+ * Environment of every Wine process: no debug chatter except OutputDebugString (the vendor DLL's
+ * console log on Windows; Wine prints it on stderr, where test/conformance.test.ts looks for it),
+ * no offer to install Mono or Gecko (the prefix needs neither), no display.
  */
 const WINE_ENV: Record<string, string> = {
-  WINEDEBUG: '-all',
+  WINEDEBUG: '-all,warn+debugstr',
   WINEDLLOVERRIDES: 'mscoree,mshtml=',
   DISPLAY: '',
   WAYLAND_DISPLAY: '',
