@@ -9,7 +9,7 @@
  * - the same app from a renamed host executable (MyChatApp.exe), as in Electron: the addon's
  *   Node-API imports bind to the host whatever its name (native/win/delay_load_hook.cc).
  */
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { closeSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -111,6 +111,17 @@ if (mode === 'fail') {
     rmSync(work, { recursive: true, force: true });
   });
 
+  test('an isolated Wine session refuses to start outside an empty network namespace', () => {
+    // The command runChild uses for vendor children, without its `unshare`: the session script
+    // alone, in this process's namespace (which has more than lo). node.exe must never start.
+    const cmd = runtime.nodeCommand(['-e', 'console.log("node.exe ran")'], { isolate: true });
+    expect(cmd.command).toBe('unshare');
+    const inner = cmd.args.slice(cmd.args.indexOf(process.execPath));
+    const r = spawnSync(inner[0]!, inner.slice(1), { env: { ...process.env, ...cmd.env }, encoding: 'utf8', timeout: 30_000 });
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 97, stdout: '' });
+    expect(r.stderr).toMatch(/refusing to start: the network namespace has lo, \S/);
+  });
+
   describe('library loading', () => {
     let run: ChildRun;
     let dir: string;
@@ -151,7 +162,7 @@ if (mode === 'fail') {
     let emu: Emulator;
     let app: string;
     beforeAll(async () => {
-      emu = await startEmulator({ port: 0 });
+      emu = await startEmulator({ port: 0, log: () => undefined });
       app = installedApp(work);
     });
     afterAll(async () => {
