@@ -11,8 +11,11 @@ const fs = require('fs');
 const path = require('path');
 const { ADDON_FILE, emulatorLibraryName, ensureApt, npmPackage, run, capture, stageSources } = require('./toolchain');
 
-/** Debian packages: the compiler and dlltool (binutils-mingw-w64, pulled by g++), gendef's tools. */
-const APT_PACKAGES = ['g++-mingw-w64-x86-64-posix', 'mingw-w64-tools'];
+/**
+ * Debian packages: the compiler with dlltool and objdump (binutils-mingw-w64, pulled by g++), the
+ * MinGW tools, and Wine, which runs this target's tests (test/helpers/runtime-win32-x64.ts).
+ */
+const APT_PACKAGES = ['g++-mingw-w64-x86-64-posix', 'mingw-w64-tools', 'wine', 'wine64'];
 /** Used only when node-api-headers is not in node_modules (it comes with cmake-js and node-gyp). */
 const NODE_API_HEADERS_VERSION = '1.9.0';
 
@@ -22,9 +25,12 @@ const CXX = `${TRIPLE}-g++-posix`;
 /** binding.gyp's defines for every target, plus its `OS=="win"` ones. */
 const DEFINES = ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS', 'WIN32_LEAN_AND_MEAN', 'NOMINMAX'];
 const CXXFLAGS = ['-std=c++17', '-O2', '-fexceptions', '-fvisibility=hidden', '-Wall', '-Wextra', '-Werror'];
-/** Static runtime: the binaries depend on system DLLs only (checked after linking). */
-const LDFLAGS = ['-shared', '-s', '-static', '-static-libgcc', '-static-libstdc++'];
-/** The only DLLs the binaries may import (besides node.exe, delay-loaded by the addon). */
+/** Static runtime: the binaries depend on system DLLs only (checked after linking); no link time in the PE header, so a rebuild is byte-identical. */
+const LDFLAGS = ['-shared', '-s', '-static', '-static-libgcc', '-static-libstdc++', '-Wl,--no-insert-timestamp'];
+/**
+ * The only DLLs the binaries may import at load time. node.exe is not one of them: the addon
+ * imports it delay-loaded (GNU ld keeps those descriptors out of the import table objdump lists).
+ */
 const SYSTEM_DLLS = new Set(['kernel32.dll', 'ws2_32.dll', 'msvcrt.dll', 'user32.dll', 'advapi32.dll']);
 
 function nodeApiHeaders() {
@@ -67,9 +73,9 @@ function exportedNames(file) {
   return [...table.matchAll(/^\s+\[\s*\d+\]\s+(\S+)$/gm)].map((m) => m[1]);
 }
 
-function check(file, { exports, extraImports = [] }) {
-  const unexpected = importedDlls(file).filter((dll) => !SYSTEM_DLLS.has(dll) && !extraImports.includes(dll));
-  if (unexpected.length > 0) throw new Error(`${file} imports ${unexpected.join(', ')}: the runtime was not linked statically`);
+function check(file, { exports }) {
+  const unexpected = importedDlls(file).filter((dll) => !SYSTEM_DLLS.has(dll));
+  if (unexpected.length > 0) throw new Error(`${file} imports ${unexpected.join(', ')}: not linked statically, or node.exe not delay-loaded`);
   const names = exportedNames(file);
   const wrong = names.filter((n) => !exports(n));
   if (names.length === 0 || wrong.length > 0) throw new Error(`${file} exports ${names.join(', ') || 'nothing'}`);
@@ -102,7 +108,7 @@ function build(target, outDir) {
 
   const addon = path.join(outDir, ADDON_FILE);
   run(CXX, [...LDFLAGS, '-o', addon, ...shim, ...emulator, importLib, '-lws2_32']);
-  check(addon, { exports: (n) => /^(napi_register_module_v1|node_api_module_get_api_version_v1)$/.test(n), extraImports: ['node.exe'] });
+  check(addon, { exports: (n) => /^(napi_register_module_v1|node_api_module_get_api_version_v1)$/.test(n) });
 
   const library = path.join(outDir, emulatorLibraryName('win32'));
   run(CXX, [...LDFLAGS, '-o', library, ...exportsObj, ...emulator, '-lws2_32']);

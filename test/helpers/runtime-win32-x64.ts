@@ -84,6 +84,15 @@ function wineStep(wine: string, wineserver: string, prefix: string, args: string
   spawnSync(wineserver, ['-w'], { env, stdio: 'ignore', timeout: 60_000 });
 }
 
+/** Moves `draft` to `final` unless another jest worker got there first (then `final` is theirs). */
+function renameOnce(draft: string, final: string): void {
+  try {
+    renameSync(draft, final);
+  } catch (err) {
+    if (!existsSync(final)) throw err;
+  }
+}
+
 /**
  * The Windows 10 prefix for this Wine version, made once (wineboot takes ~15 s). Built in a
  * temporary folder and renamed into place, so a half-made prefix is never used.
@@ -99,7 +108,7 @@ function ensurePrefix(wine: string, wineserver: string): string {
   try {
     wineStep(wine, wineserver, draft, ['wineboot', '-i']);
     wineStep(wine, wineserver, draft, ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f']);
-    if (!existsSync(prefix)) renameSync(draft, prefix);
+    renameOnce(draft, prefix);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -121,7 +130,7 @@ function ensureCopy(template: string, copy: string): string {
       rmSync(path.join(draft, name));
       copyFileSync(path.join(template, name), path.join(draft, name));
     }
-    if (!existsSync(copy)) renameSync(draft, copy);
+    renameOnce(draft, copy);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
