@@ -1,7 +1,12 @@
 /**
  * A TIM user in its own Node process (test/fixtures/e2e-peer.js), for the multi-process
- * end-to-end tests: the test drives it over stdin/stdout JSON lines (calls of TIMClient, raw JSON
- * calls, login status) and sees every event the child's TIMClient emitted, in order.
+ * end-to-end tests: the test drives it with JSON lines (calls of TIMClient, raw JSON calls, login
+ * status) and sees every event the child's TIMClient emitted, in order.
+ *
+ * The lines travel over a loopback TCP connection the child opens to this process (a token proves
+ * it is the child we started), not over stdin/stdout: node.exe under Wine cannot use pipes at all,
+ * and one channel for every runtime keeps the host and Wine runs the same. The child's stdout and
+ * stderr (SDK logs, crashes) go to pipes, or to files on runtimes without pipes, for failure messages.
  *
  * ```ts
  * const alice = await Peer.spawn('alice', emu.address);
@@ -11,8 +16,10 @@
  * await bob.waitEvent('userStatusChanged', (statuses) => ..., { since });
  * ```
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
-import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'fs';
+import { createServer, type Server, type Socket } from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { testRuntime } from './runtime';
@@ -106,7 +113,7 @@ export class Peer {
   readonly events: PeerEvent[] = [];
   /** Resolves when the child has exited. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** stderr and stray stdout of the child, for failure messages. */
+  /** stderr and stdout of the child, for failure messages (complete once it has exited). */
   output = '';
 
   private readonly pending = new Map<number, { resolve: (r: PeerReply) => void; reject: (e: Error) => void; what: string }>();
@@ -115,17 +122,22 @@ export class Peer {
   private hasExited = false;
   private readyResolve: (() => void) | undefined;
   private readyReject: ((e: Error) => void) | undefined;
+  private channel: Socket | undefined;
 
   private constructor(
     readonly name: string,
-    private readonly child: ChildProcessWithoutNullStreams,
-    dir: string,
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+    /** Where the child's stdout and stderr go when they are files (runtimes without pipes). */
+    private readonly outputFiles: string[] | undefined,
   ) {
     live.add(this);
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         this.hasExited = true;
         live.delete(this);
+        this.output = this.outputTail(Infinity);
+        this.channel?.destroy();
         const err = new Error(`peer ${name} exited (code ${code}, signal ${signal})\n${this.output.slice(-3000)}`);
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
@@ -135,40 +147,85 @@ export class Peer {
         }
         this.waiters.clear();
         this.readyReject?.(err);
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(this.dir, { recursive: true, force: true });
         resolve({ code, signal });
       });
     });
-    child.stdin.on('error', () => undefined);
-    let buffer = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line.startsWith(PREFIX)) this.receive(JSON.parse(line.slice(PREFIX.length)) as Record<string, unknown>);
-        else this.output += `${line}\n`;
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
   }
 
   /** Starts a child whose TIMClient is initialised against `address`; resolves once it is ready. */
   static async spawn(name: string, address: string, env: Record<string, string> = {}): Promise<Peer> {
     const dir = mkdtempSync(path.join(tmpdir(), `tim-e2e-${name}-`));
-    const run = testRuntime().nodeCommand([FIXTURE, address, dir], { isolate: false });
-    const child = spawn(run.command, run.args, {
-      env: { ...process.env, ...run.env, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const peer = new Peer(name, child, dir);
+    const runtime = testRuntime();
+    const token = randomBytes(16).toString('hex');
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
-      peer.readyResolve = resolve;
-      peer.readyReject = reject;
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
     });
-    peer.readyResolve = peer.readyReject = undefined;
+    const port = (server.address() as { port: number }).port;
+    const run = runtime.nodeCommand([FIXTURE, address, dir], { isolate: false });
+    const files = runtime.stdioPipes ? undefined : [path.join(dir, 'stdout.txt'), path.join(dir, 'stderr.txt')];
+    const fds = files?.map((file) => openSync(file, 'w'));
+    const child = spawn(run.command, run.args, {
+      env: { ...process.env, ...run.env, ...env, E2E_CHANNEL: `127.0.0.1:${port}`, E2E_TOKEN: token },
+      stdio: fds ? ['ignore', fds[0]!, fds[1]!] : ['ignore', 'pipe', 'pipe'],
+    });
+    for (const fd of fds ?? []) closeSync(fd);
+    const peer = new Peer(name, child, dir, files);
+    peer.acceptChannel(server, token);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        peer.readyResolve = resolve;
+        peer.readyReject = reject;
+      });
+    } finally {
+      server.close();
+      peer.readyResolve = peer.readyReject = undefined;
+    }
     return peer;
+  }
+
+  /** Takes the first connection that presents `token` as the command channel. */
+  private acceptChannel(server: Server, token: string): void {
+    server.on('connection', (socket) => {
+      socket.on('error', () => undefined);
+      if (this.channel || this.hasExited) {
+        socket.destroy();
+        return;
+      }
+      socket.setEncoding('utf8');
+      let buffer = '';
+      let proven = false;
+      socket.on('data', (chunk: string) => {
+        buffer += chunk;
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          if (!proven) {
+            if (line !== token || this.channel) {
+              socket.destroy();
+              return;
+            }
+            proven = true;
+            this.channel = socket;
+            socket.setNoDelay(true);
+          } else if (line.startsWith(PREFIX)) {
+            this.receive(JSON.parse(line.slice(PREFIX.length)) as Record<string, unknown>);
+          }
+        }
+      });
+    });
+  }
+
+  /** The last `chars` characters of the child's output so far (files are read as they are now). */
+  private outputTail(chars: number): string {
+    if (!this.outputFiles) return this.output.slice(-chars);
+    const text = this.outputFiles.map((file) => (existsSync(file) ? readFileSync(file, 'utf8') : '')).join('');
+    return text.slice(-chars);
   }
 
   /** Whether the child is still running. */
@@ -251,7 +308,7 @@ export class Peer {
           reject(
             new Error(
               `peer ${this.name}: no matching ${event} event within ${timeoutMs} ms; events since ${since}:\n` +
-                `${seen.join('\n').slice(-4000)}\noutput:\n${this.output.slice(-2000)}`,
+                `${seen.join('\n').slice(-4000)}\noutput:\n${this.outputTail(2000)}`,
             ),
           );
         }, timeoutMs),
@@ -269,7 +326,7 @@ export class Peer {
   /** Asks the child to uninit and exit; kills it if it has not exited within 5 s. */
   async stop(): Promise<void> {
     if (this.hasExited) return;
-    this.child.stdin.write(`${JSON.stringify({ id: 0, cmd: 'exit' })}\n`);
+    this.channel?.write(`${JSON.stringify({ id: 0, cmd: 'exit' })}\n`);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await this.exited;
     clearTimeout(timer);
@@ -281,7 +338,7 @@ export class Peer {
     return new Promise<PeerReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`peer ${this.name}: ${what} did not answer within ${timeoutMs} ms\n${this.output.slice(-2000)}`));
+        reject(new Error(`peer ${this.name}: ${what} did not answer within ${timeoutMs} ms\n${this.outputTail(2000)}`));
       }, timeoutMs);
       this.pending.set(id, {
         what,
@@ -294,7 +351,7 @@ export class Peer {
           reject(e);
         },
       });
-      this.child.stdin.write(`${JSON.stringify({ ...msg, id })}\n`);
+      this.channel?.write(`${JSON.stringify({ ...msg, id })}\n`);
     });
   }
 

@@ -10,6 +10,8 @@
  * line is kept verbatim (so tests can also check what else the child printed, e.g. `TIM:` logs).
  */
 import { spawn } from 'child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import * as path from 'path';
 import { testRuntime, unshareAvailable } from './runtime';
 
@@ -60,6 +62,28 @@ export function skipOrFail(suite: string, problem: string | undefined): 'run' | 
   return 'skip';
 }
 
+/** A child's stdout and stderr as files, for runtimes that cannot write to pipes. */
+function outputFiles(): { stdoutFd: number; stderrFd: number; closeInParent(): void; readAndRemove(): { stdout: string; stderr: string }; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tim-native-child-'));
+  const stdoutFd = openSync(path.join(dir, 'stdout'), 'w');
+  const stderrFd = openSync(path.join(dir, 'stderr'), 'w');
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  return {
+    stdoutFd,
+    stderrFd,
+    closeInParent: () => {
+      closeSync(stdoutFd);
+      closeSync(stderrFd);
+    },
+    readAndRemove: () => {
+      const out = { stdout: readFileSync(path.join(dir, 'stdout'), 'utf8'), stderr: readFileSync(path.join(dir, 'stderr'), 'utf8') };
+      remove();
+      return out;
+    },
+    remove,
+  };
+}
+
 /** Absolute path of a fixture script in test/fixtures. */
 export function fixture(name: string): string {
   return path.join(__dirname, '..', 'fixtures', name);
@@ -82,27 +106,33 @@ export function runChild(script: string, args: string[], options: RunChildOption
     if (!probe.ok) return Promise.reject(new Error(`refusing to run ${script} without a network namespace: ${probe.reason}`));
   }
   // The selected runtime (host, qemu, Wine) wraps the whole session in the namespace when isolating.
-  const { command, args: argv, env } = testRuntime().nodeCommand([...(options.nodeArgs ?? []), script, ...args], { isolate });
+  const runtime = testRuntime();
+  const { command, args: argv, env } = runtime.nodeCommand([...(options.nodeArgs ?? []), script, ...args], { isolate });
+  // A runtime whose children cannot write to pipes (node.exe under Wine) writes to files, read at exit.
+  const files = runtime.stdioPipes ? undefined : outputFiles();
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, {
       env: { ...process.env, ...env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: files ? ['ignore', files.stdoutFd, files.stderrFd] : ['ignore', 'pipe', 'pipe'],
     });
+    files?.closeInParent();
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, options.timeoutMs ?? 60_000);
     child.on('error', (err) => {
       clearTimeout(timer);
+      files?.remove();
       reject(err);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (files) ({ stdout, stderr } = files.readAndRemove());
       const results: Array<Record<string, unknown>> = [];
       const otherStdout: string[] = [];
       for (const line of stdout.split('\n')) {
