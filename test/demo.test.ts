@@ -2,10 +2,17 @@
  * `npm run demo` as a user runs it: the compiled demo (dist/demo/main.js) in its own process,
  * with its real client processes and emulator. The transcript must tell every step of the story,
  * in order, and the run must exit 0 by itself.
+ *
+ * With `TIM_TEST_RUNTIME` naming another platform, the demo's orchestrator and its emulator stay
+ * on the host (the emulator's better-sqlite3 is built for the host only) and its two client
+ * processes, the part that loads tim-native's addon, run on that runtime with its prebuild
+ * (`hostParentEnv`), as a client on that platform would against an emulator elsewhere.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { skipOrFail } from './helpers/isolate';
+import { testRuntime, vendorTarget } from './helpers/runtime';
 
 const ROOT = path.join(__dirname, '..');
 const DEMO = path.join(ROOT, 'dist', 'demo', 'main.js');
@@ -17,9 +24,15 @@ interface Run {
   stderr: string;
 }
 
+const runtime = testRuntime();
+const runtimeProblem =
+  runtime.problem() ?? (runtime.hostParentEnv ? undefined : `the ${runtime.name} runtime cannot run the children of a host process`);
+const mode = skipOrFail(`the demo with its clients on ${runtime.name}`, runtimeProblem);
+
 function runDemo(args: string[] = [], killAfterMs = 45_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DEMO, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const env = { ...process.env, ...runtime.hostParentEnv?.(), NO_COLOR: '1' };
+    const child = spawn(process.execPath, [DEMO, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -45,9 +58,10 @@ function expectInOrder(lines: string[], patterns: RegExp[]): void {
 
 beforeAll(() => {
   if (!fs.existsSync(DEMO)) throw new Error(`${DEMO} is missing: build first (npm run build)`);
+  if (mode === 'fail') throw new Error(`${runtimeProblem} (CI=true: missing prerequisites fail)`);
 });
 
-describe('npm run demo', () => {
+(mode === 'skip' ? describe.skip : describe)('npm run demo', () => {
   let run: Run;
   let lines: string[];
 
@@ -71,6 +85,10 @@ describe('npm run demo', () => {
     // Each client reports its own pid when it logs in: the lines come from those processes.
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`\\[alice\\] +logged in as alice \\(process ${pids[0]}\\)`)));
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`\\[bob\\] +logged in as bob \\(process ${pids[1]}\\)`)));
+  });
+
+  test(`the client processes run on the selected runtime (${vendorTarget()})`, () => {
+    expect(lines.find((l) => l.includes('[demo]'))).toContain(`separate Node processes (${vendorTarget()})`);
   });
 
   test('tells each step of the story in order', () => {

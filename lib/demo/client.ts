@@ -113,4 +113,4 @@ client.init(Number(sdkAppIdArg), {
   [kTIMSdkConfigConfigFilePath]: path.join(dataDir, userId, 'config'),
   [kTIMSdkConfigLogFilePath]: path.join(dataDir, userId, 'log'),
 });
-send({ kind: 'ready', pid: process.pid, sdkVersion: client.sdkVersion });
+send({ kind: 'ready', pid: process.pid, platform: `${process.platform}-${process.arch}`, sdkVersion: client.sdkVersion });

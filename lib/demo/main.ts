@@ -127,7 +127,11 @@ async function story(run: Run, opts: Options): Promise<void> {
   }
   const [alice, bob] = clients.map((s) => s.peer) as [Peer, Peer];
   const pids = clients.map((s) => `${s.peer.userId} (pid ${s.pid})`).join(' and ');
-  out(`  [demo]     started ${pids}: separate Node processes, each a TIMClient on the emulator backend (SDK ${clients[0]?.sdkVersion})`);
+  // Where the clients run (`<platform>-<arch>`): the tests run them on emulated platforms too.
+  const platforms = [...new Set(clients.map((s) => s.platform))].join(', ');
+  out(
+    `  [demo]     started ${pids}: separate Node processes (${platforms}), each a TIMClient on the emulator backend (SDK ${clients[0]?.sdkVersion})`,
+  );
 
   run.step('alice and bob log in');
   await alice.ask({ op: 'login', userSig: emu.genUserSig('alice') });

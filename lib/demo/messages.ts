@@ -20,7 +20,7 @@ export type DemoRequest = DemoCommand & { id: number };
 
 /** What a client process sends back. */
 export type DemoReply =
-  | { kind: 'ready'; pid: number; sdkVersion: string }
+  | { kind: 'ready'; pid: number; platform: string; sdkVersion: string }
   | { kind: 'done'; id: number; value?: unknown }
   | { kind: 'failed'; id: number; message: string; code?: number }
   | { kind: 'status'; statuses: UserStatus[] };

@@ -54,7 +54,7 @@ export class Peer {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const peer = new Peer(userId, child, stepTimeoutMs);
-    const ready = new Promise<{ pid: number; sdkVersion: string }>((resolve, reject) => {
+    const ready = new Promise<{ pid: number; platform: string; sdkVersion: string }>((resolve, reject) => {
       child.on('message', (msg: DemoReply) => {
         if (msg.kind === 'ready') resolve(msg);
       });

@@ -96,10 +96,10 @@ interface Waiter {
 
 const live = new Set<Peer>();
 
-/** Problem that keeps the e2e suites from running (no compiled package), or undefined. */
+/** Problem that keeps the e2e suites from running (no compiled package, a runtime that cannot run here), or undefined. */
 export function e2ePrerequisiteProblem(): string | undefined {
   if (!existsSync(DIST_ENTRY)) return `${DIST_ENTRY} is missing: run \`npm run build\` first`;
-  return undefined;
+  return testRuntime().problem();
 }
 
 /** Ends every peer still running (for afterAll / afterEach). */

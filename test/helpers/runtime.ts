@@ -33,6 +33,13 @@ export interface NodeRuntime {
   nodeCommand(nodeArgv: string[], options: { isolate: boolean }): ChildCommand;
   /** Path of the standalone emulator library children of this runtime load by path. */
   emulatorLibrary(): string;
+  /**
+   * Environment for a Node process on the host whose own Node children (started with
+   * `process.execPath`: `fork`, `spawn`) must run on this runtime; absent when this runtime cannot
+   * run such children (for example without IPC channels). The demo uses it: its orchestrator needs
+   * the host's better-sqlite3, its client processes run here.
+   */
+  hostParentEnv?(): Record<string, string>;
 }
 
 let unshareProbe: { ok: boolean; reason: string } | undefined;
@@ -53,6 +60,7 @@ export const hostRuntime: NodeRuntime = {
   stdioPipes: true,
   problem: () => undefined,
   emulatorLibrary: () => emulatorLibraryPath(),
+  hostParentEnv: () => ({}),
   nodeCommand(nodeArgv, { isolate }) {
     return isolate
       ? { command: 'unshare', args: ['-n', process.execPath, ...nodeArgv], env: {} }
