@@ -343,4 +343,4 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { checkPrebuild, parseMachO };
+module.exports = { checkPrebuild, parseMachO, expectedLibraryExports };

