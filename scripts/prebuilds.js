@@ -2,8 +2,8 @@
 // `npm run prebuilds [-- <target> ...]`: builds the prebuilt binaries that `npm pack` ships, from a
 // clean Debian x64 machine, for every desktop platform (default) or the targets named:
 //
-//   linux-x64      node-gyp with the host compiler
-//   linux-arm64    node-gyp with Debian's aarch64 cross compiler
+//   linux-x64      zig's clang and libc++, for glibc 2.28 (loads wherever Node 18+ does)
+//   linux-arm64    the same for aarch64
 //   win32-x64      MinGW-w64 (a delay-loaded node.exe import library: loads in Electron too)
 //   darwin-x64     zig's clang and libc++, linked by lld's ld64
 //   darwin-arm64   the same for Apple silicon
