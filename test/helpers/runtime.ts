@@ -2,6 +2,7 @@
  * Where a test's child Node processes run. `TIM_TEST_RUNTIME` picks the runtime for one jest run:
  * - unset or `host`: this Node (`process.execPath`) with the local build;
  * - any other name `<name>` is the runtime exported by `./runtime-<name>.ts` (for example
+ *   `linux-x64`, this Node with the shipped linux-x64 prebuild instead of build/Release,
  *   `linux-arm64`, the arm64 Node under qemu-user, or `win32-x64`, node.exe under Wine), which
  *   loads the package's prebuild for that platform.
  *
