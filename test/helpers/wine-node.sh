@@ -28,8 +28,12 @@ unset TIM_EXEC_PATH
 PREBUILDS_ONLY=1
 export PREBUILDS_ONLY
 
+# The files are removed at once, open (written by node.exe, read back here): nothing is left behind,
+# even when this script is killed.
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tim-wine-node.XXXXXX") || exit 1
-"$TIM_WINE_LOADER" "$TIM_WINE_NODE_EXE" "$@" </dev/null >"$dir/stdout" 2>"$dir/stderr" &
+exec 3>"$dir/stdout" 4<"$dir/stdout" 5>"$dir/stderr" 6<"$dir/stderr"
+rm -rf "$dir"
+"$TIM_WINE_LOADER" "$TIM_WINE_NODE_EXE" "$@" </dev/null >&3 2>&5 3>&- 4<&- 5>&- 6<&- &
 child=$!
 trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
 # `wait` returns early (status > 128) when a trapped signal arrives: wait until node.exe is gone.
@@ -38,9 +42,8 @@ while :; do
   code=$?
   kill -0 "$child" 2>/dev/null || break
 done
-# A parent that stopped reading (a closed pipe) must not keep the files from being removed.
+# A parent that stopped reading (a closed pipe) ends the copy, not the script: the exit code stands.
 trap '' PIPE
-cat "$dir/stdout" 2>/dev/null
-cat "$dir/stderr" >&2 2>/dev/null
-rm -rf "$dir"
+cat <&4 2>/dev/null
+cat <&6 >&2 2>/dev/null
 exit "$code"
