@@ -121,7 +121,15 @@ async function story(run: Run, opts: Options): Promise<void> {
 
   const clients = [];
   for (const id of ['alice', 'bob']) {
-    const started = await Peer.start(id, emu.sdkAppId, run.dataDir, emu.address, opts.stepTimeoutMs);
+    const label = `  [${id}]`.padEnd(13);
+    const started = await Peer.start({
+      userId: id,
+      sdkAppId: emu.sdkAppId,
+      dataDir: run.dataDir,
+      emulatorAddress: emu.address,
+      stepTimeoutMs: opts.stepTimeoutMs,
+      say: (text) => out(`${label}${text}`),
+    });
     run.peers.push(started.peer);
     clients.push(started);
   }
