@@ -223,6 +223,19 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('login status timing after an offline TIMLogin (issue #15, point 8)', () => {
+      let run: ChildRun;
+      beforeAll(async () => {
+        run = await child('conformance-login-timing.js');
+      }, 130_000);
+
+      test('TIMGetLoginStatus at 0, 1, 10, 100, 500 ms', () => {
+        const r = resultNamed(run, 'login-timing') as { before: number; statuses: number[] };
+        process.stdout.write(`LOGIN-TIMING ${backend.vendor ? 'vendor' : 'emulator'} ${JSON.stringify(r)}\n`);
+        expect(r.before).toBe(3);
+      });
+    });
+
     const stressCases: Array<[string, string]> = [
       ['main thread', 'main'],
       ['worker thread', 'worker'],
