@@ -315,13 +315,15 @@ std::string ConfigFolder(const char* json_sdk_config) {
 }
 
 // Shared body of the JSON APIs (ops 3..8, 10, 11): the client's own checks, then the request.
+// `not_login_json` is the json of the 6014 answer and, unless `not_initialized_json` is given, the
+// 6013 answer is "[]": what the vendor answers (conformance "basic").
 int JsonCall(uint8_t op, const char* json, TIMCommCallback cb, const void* user_data,
-             const char* not_login_json) {
+             const char* not_login_json, const char* not_initialized_json = "[]") {
   std::string payload = json != nullptr ? json : "";
   SdkState& s = State();
   std::lock_guard<std::mutex> lock(s.mu);
   if (!s.initialised) {
-    DeliverClientCode(cb, kCodeNotInitialized, "[]", user_data);
+    DeliverClientCode(cb, kCodeNotInitialized, not_initialized_json, user_data);
     return TIM_SUCC;
   }
   if (s.login.status != kTIMLoginStatus_Logined) {
@@ -572,12 +574,13 @@ int SubscribeUserStatus(const char* json, TIMCommCallback cb, const void* user_d
 int UnsubscribeUserStatus(const char* json, TIMCommCallback cb, const void* user_data) {
   return JsonCall(kOpUnsubscribe, json, cb, user_data, "[]");
 }
-// TIMManager.h 6.3 / 6.4; NULL (unsubscribe from everyone) travels as "" like above.
+// TIMManager.h 6.3 / 6.4; NULL (unsubscribe from everyone) travels as "" like above. The vendor
+// answers these two with an empty json before TIMInit (6013) and before login (6014).
 int SubscribeUserInfo(const char* json, TIMCommCallback cb, const void* user_data) {
-  return JsonCall(kOpSubscribeUserInfo, json, cb, user_data, "[]");
+  return JsonCall(kOpSubscribeUserInfo, json, cb, user_data, "", "");
 }
 int UnsubscribeUserInfo(const char* json, TIMCommCallback cb, const void* user_data) {
-  return JsonCall(kOpUnsubscribeUserInfo, json, cb, user_data, "[]");
+  return JsonCall(kOpUnsubscribeUserInfo, json, cb, user_data, "", "");
 }
 
 }  // namespace tim_emulator
