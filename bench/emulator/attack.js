@@ -187,7 +187,7 @@ const attacks = {
   'stuck-sub': async (server, { ProtocolClient, sig }) => {
     const stuck = await ProtocolClient.connect(server.address, { sdkAppId: server.sdkAppId });
     await stuck.login('stuck', sig('stuck'));
-    await stuck.subscribe(['star']);
+    await stuck.subscribeUserInfo(['star']); // profile changes reach user-info subscribers (TIMManager.h 6.3)
     stuck.socket.pause();
     let stuckClosed = false;
     stuck.closed.then(() => (stuckClosed = true));
