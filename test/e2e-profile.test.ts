@@ -80,8 +80,9 @@ suite('e2e: profiles', () => {
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, log: () => undefined });
     [alice, bob] = await Promise.all([loggedIn('alice'), loggedIn('bob')]);
-    // Status subscribers stand in for friends: Bob gets userInfoChanged for Alice.
-    await bob.ok('subscribeUserStatus', ['alice']);
+    // TIMManager.h, the note on TIMSetUserInfoChangedCallback: userInfoChanged comes only for users
+    // subscribed with TIMSubscribeUserInfo.
+    await bob.ok('subscribeUserInfo', ['alice']);
     aliceNow = ALICE_PROFILE;
   });
   afterAll(async () => {

@@ -7,6 +7,11 @@
 /** Result codes of the native protocol's RESPONSE frames. */
 export const Code = {
   OK: 0,
+  /**
+   * Kicked off by another device while offline: the next login goes through (TIMManager.h, the
+   * note on TIMSetKickedOfflineCallback; ERR_LOGIN_KICKED_OFF_BY_OTHER in TIMErrorCode.h).
+   */
+  KICKED_OFF_BY_OTHER: 6208,
   /** Not logged in, or kicked. */
   NOT_LOGGED_IN: 6014,
   /** Wrong shape, type, enum value or count. */

@@ -81,6 +81,11 @@ export interface UserStatus {
   type: StatusType;
   /** The custom status; `""` when none. */
   custom: string;
+  /**
+   * The platforms the user is logged in on, in login order (`[]` unless Online): what
+   * `user_status_online_devices` lists and what a per-platform REST `Detail` can report.
+   */
+  devices: string[];
 }
 
 /** Who is logged in, their status, and the pushes that follow changes (`presence.ts`, in memory). */
@@ -91,12 +96,12 @@ export interface Presence {
   status(userId: string): UserStatus;
   /**
    * Tells logged-in clients that a profile changed outside the native protocol (e.g. REST
-   * `portrait_set`): the user itself gets SELF_INFO_UPDATED, its status subscribers
-   * USER_INFO_CHANGED. Does nothing for an unknown account.
+   * `portrait_set`): the user's sessions get SELF_INFO_UPDATED, the sessions subscribed to its
+   * profile (TIMSubscribeUserInfo) USER_INFO_CHANGED. Does nothing for an unknown account.
    */
   profileChanged(userId: string): void;
   /**
-   * Kicks the user's logged-in session (KICKED_OFFLINE push), which makes the user UnLogined.
+   * Kicks the user's logged-in sessions, every platform (KICKED_OFFLINE push), which makes the user UnLogined.
    * Returns false when the user was not logged in.
    */
   kick(userId: string): boolean;

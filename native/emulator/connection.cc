@@ -24,7 +24,7 @@ constexpr size_t kMaxInFlight = 1000;                  // then 9507, as the vend
 constexpr size_t kReadChunk = 65536;
 constexpr size_t kMaxReadPerWake = 4 * 1048576;  // keep writes and timers fair under floods
 
-const char kClientName[] = "tim-native-emulator/0.1";
+const char kClientName[] = "tim-native-emulator/0.2";
 
 }  // namespace
 
@@ -189,7 +189,8 @@ bool Connection::Handshake(Clock::time_point deadline, int32_t* code, std::strin
                            uint64_t* server_time_ms) {
   reader_.Clear();
   writing_.assign(kPreface, kPrefaceSize);
-  writing_.append(EncodeHello(options_.sdk_app_id, kClientName));
+  writing_.append(
+      EncodeHello(options_.sdk_app_id, kClientName, options_.device, options_.platform));
   written_ = 0;
   bool closed = false;  // the peer closed or the socket failed; frames already read still count
   std::string io_error;

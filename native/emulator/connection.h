@@ -47,6 +47,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string host;
     uint16_t port = 0;
     uint64_t sdk_app_id = 0;
+    std::string device;    // HELLO: the device identity (device.h)
+    std::string platform;  // HELLO: the platform name (device.h)
   };
 
   Connection(Options options, ConnectionEvents events);

@@ -64,7 +64,8 @@ typedef int (*TIMLoginFn)(const char* user_id, const char* user_sig, TIMCommCall
 typedef int (*TIMLogoutFn)(TIMCommCallback cb, const void* user_data);
 typedef int (*TIMGetLoginUserIDFn)(char* user_id_buffer);  // buffer of at least 128 bytes
 typedef TIMLoginStatusValue (*TIMGetLoginStatusFn)(void);
-// Shared shape of the six JSON-in, callback-out API calls.
+// Shared shape of the JSON-in, callback-out API calls (the six profile and status calls, and
+// TIMSubscribeUserInfo / TIMUnsubscribeUserInfo).
 typedef int (*TIMJsonCallFn)(const char* json, TIMCommCallback cb, const void* user_data);
 typedef void (*TIMSetUserStatusChangedCallbackFn)(TIMUserStatusChangedCallback cb,
                                                   const void* user_data);
