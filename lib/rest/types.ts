@@ -309,11 +309,18 @@ export interface QueryOnlineStatusRequest {
   IsReturnCustomStatus?: 0 | 1;
 }
 
-/** One account's state. */
+/** Login state of an account: `Online`, `PushOnline` (offline push reachable) or `Offline`. */
+export type OnlineStatus = 'Online' | 'PushOnline' | 'Offline';
+
+/**
+ * One account's status. The field is `Status`, as on the current page
+ * (https://cloud.tencent.com/document/product/269/2566); `State` belonged to the retired
+ * `openim/querystate`.
+ */
 export interface OnlineStatusResult {
   To_Account: string;
-  State: 'Online' | 'PushOnline' | 'Offline';
-  Detail?: { Platform: string; Status: 'Online' | 'PushOnline' | 'Offline' }[];
+  Status: OnlineStatus;
+  Detail?: { Platform: string; Status: OnlineStatus }[];
   CustomStatus?: string;
 }
 
