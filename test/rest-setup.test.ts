@@ -184,6 +184,27 @@ describe('profile', () => {
     await rest.portraitSet({ From_Account: 'm4', ProfileItem: [{ Tag: 'Tag_Profile_Custom_ka', Value: 'reuse is fine' }] });
   });
 
+  // portrait_set (https://cloud.tencent.com/document/product/269/1640) and portrait_get
+  // (https://cloud.tencent.com/document/product/269/1639) list ErrorDisplay among the answer's fields
+  // ("ErrorDisplay | String | 详细的客户端展示信息"), failures included; other services' answers do not.
+  test('profile failures carry ErrorDisplay as successes do; other services do not', async () => {
+    const bad = await h.raw('profile/portrait_set', JSON.stringify({ From_Account: 'ghost', ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value: 'x' }] }));
+    expectFail(bad, 40003);
+    expect(bad.body.ErrorDisplay).toBe('');
+    const badGet = await h.raw('profile/portrait_get', JSON.stringify({ To_Account: ['m1'] }));
+    expectFail(badGet, 40001);
+    expect(badGet.body.ErrorDisplay).toBe('');
+    // Refused by the common checks (another user's sig: 70013) before the profile service runs.
+    const badSig = await h.raw('profile/portrait_get', JSON.stringify({ To_Account: ['m1'], TagList: ['Tag_Profile_IM_Nick'] }), h.query({ usersig: h.sig('m1') }));
+    expectFail(badSig, 70013);
+    expect(badSig.body.ErrorDisplay).toBe('');
+    const good = await h.raw('profile/portrait_get', JSON.stringify({ To_Account: ['m1'], TagList: ['Tag_Profile_IM_Nick'] }));
+    expect(good.body).toMatchObject({ ActionStatus: 'OK', ErrorDisplay: '' });
+    const other = await h.raw('openim/query_online_status', JSON.stringify({}));
+    expectFail(other, 90001);
+    expect(other.body).not.toHaveProperty('ErrorDisplay');
+  });
+
   test.each([
     ['To_Account missing', { TagList: ['Tag_Profile_IM_Nick'] }, 40001],
     ['TagList missing', { To_Account: ['m1'] }, 40001],

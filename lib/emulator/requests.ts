@@ -8,8 +8,6 @@ import { Code, RequestError } from './codes';
 import type { ProfilePatch } from './context';
 import { CUSTOM_KEY_PREFIX } from './tim-json';
 
-/** At most this many ids per GET_PROFILES. */
-export const MAX_PROFILE_IDS = 100;
 /** At most this many ids per GET_STATUS. */
 export const MAX_STATUS_IDS = 500;
 /** At most this many ids per SUBSCRIBE. */
@@ -72,14 +70,20 @@ const GET_PROFILES_KEYS = new Set([
   'friendship_getprofilelist_param_force_update',
 ]);
 
-/** GET_PROFILES: `{identifier_array, force_update?}` -> the ids (1..100, deduplicated). */
+/**
+ * GET_PROFILES: `{identifier_array, force_update?}` -> the ids (at least one, deduplicated). No
+ * count cap: 100 ids per call is Tencent's recommendation, not a limit ("userIDList 建议一次最大 100
+ * 个，因为数量过多可能会导致数据包太大被后台拒绝，后台限制数据包最大为 1M", V2TIMManager getUsersInfo in
+ * Tencent's SDK reference). What bounds a call is the 1 MB frame: a larger request fails 9522 in the
+ * client, a larger answer is refused 9522 by the server.
+ */
 export function parseGetProfiles(text: string): string[] {
   const o = parseJson(text);
   if (!isObject(o)) throw invalid('expected an object');
   onlyKeys(o, GET_PROFILES_KEYS);
   const force = o['friendship_getprofilelist_param_force_update'];
   if (force !== undefined && typeof force !== 'boolean') throw invalid('force_update must be a boolean');
-  return idArray(o['friendship_getprofilelist_param_identifier_array'], 'identifier array', MAX_PROFILE_IDS);
+  return idArray(o['friendship_getprofilelist_param_identifier_array'], 'identifier array', Number.MAX_SAFE_INTEGER);
 }
 
 /** A status id list (GET_STATUS, SUBSCRIBE): a JSON array of ids. */

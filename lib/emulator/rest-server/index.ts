@@ -32,7 +32,7 @@ import type { RestEnv } from './env';
 import { stringifyBody } from './json';
 import { ProfileExtras } from './profile-extras';
 import { ApiRateLimit } from './rate-limit';
-import { dispatch, failure, ResponseBody } from './router';
+import { dispatch, failure, ResponseBody, serviceOfUrl } from './router';
 
 /** Bodies larger than this are not even drained: the connection is closed. */
 const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES;
@@ -54,7 +54,8 @@ export function createRestHandler(ctx: EmulatorContext): RequestListener {
         const address = checkRequestLine(ctx.config, sigs, req.method, req.url);
         body = dispatch(env, limit, address, () => parseBody(raw, truncated));
       } catch (e) {
-        body = e instanceof RestError ? failure(e.code, e.info) : failure(CommonCode.BadUrl, 'malformed request');
+        const service = serviceOfUrl(req.url);
+        body = e instanceof RestError ? failure(e.code, e.info, service) : failure(CommonCode.BadUrl, 'malformed request', service);
       }
       send(res, body);
     });
@@ -69,7 +70,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, done: (raw: Buffer,
     size += chunk.length;
     if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     else if (size > DRAIN_LIMIT_BYTES) {
-      send(res, failure(CommonCode.BadJson, `request body is larger than ${MAX_BODY_BYTES} bytes`), true);
+      send(res, failure(CommonCode.BadJson, `request body is larger than ${MAX_BODY_BYTES} bytes`, serviceOfUrl(req.url)), true);
       req.destroy();
     }
   });
