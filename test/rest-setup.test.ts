@@ -53,6 +53,41 @@ describe('im_open_login_svc', () => {
     expect(h.ctx.store.hasAccount('ok1') && h.ctx.store.hasAccount('ok2')).toBe(true);
   });
 
+  // https://cloud.tencent.com/document/product/269/4919 documents two request formats: the older
+  // {"Accounts": ["UserID_001", ...]} and the newer {"AccountList": [{"UserID", "Nick", "FaceUrl"}, ...]};
+  // https://trtc.io/document/34954: "if an account already exists, it will be updated with the new
+  // parameters provided (user nickname, avatar URL, etc.)".
+  test('multiaccount_import takes the newer AccountList format: nick and avatar, existing accounts updated', async () => {
+    await rest.accountImport({ UserID: 'al_old', Nick: 'Before' });
+    const r = await rest.multiAccountImport({
+      AccountList: [
+        { UserID: 'al_new', Nick: 'New', FaceUrl: 'http://face/new' },
+        { UserID: 'al_old', Nick: 'After' },
+        { UserID: 'x'.repeat(33), Nick: 'too long an id' },
+        { UserID: 'al_bare' },
+      ],
+    });
+    expect(r.FailAccounts).toEqual(['x'.repeat(33)]);
+    expect(h.ctx.store.getProfile('al_new')).toMatchObject({ nick: 'New', faceUrl: 'http://face/new' });
+    expect(h.ctx.store.getProfile('al_old')).toMatchObject({ nick: 'After' });
+    expect(h.ctx.store.getProfile('al_bare')).toMatchObject({ nick: '', faceUrl: '' });
+    const raw = await h.raw('im_open_login_svc/multiaccount_import', JSON.stringify({ AccountList: [{ UserID: 'al_raw', Nick: 'Raw' }] }));
+    expect(raw.body).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, FailAccounts: [] });
+    expect(h.ctx.store.getProfile('al_raw')).toMatchObject({ nick: 'Raw' });
+  });
+
+  test.each([
+    ['both formats at once', { Accounts: ['a'], AccountList: [{ UserID: 'b' }] }, 70402],
+    ['AccountList empty', { AccountList: [] }, 70402],
+    ['AccountList over 100', { AccountList: Array.from({ length: 101 }, (_, i) => ({ UserID: `a${i}` })) }, 70402],
+    ['an AccountList item not an object', { AccountList: ['a'] }, 70402],
+    ['an AccountList item without UserID', { AccountList: [{ Nick: 'n' }] }, 70402],
+    ['an AccountList UserID not a string', { AccountList: [{ UserID: 7 }] }, 60015],
+    ['an AccountList Nick over 500 bytes', { AccountList: [{ UserID: 'a', Nick: 'n'.repeat(501) }] }, 70402],
+  ])('multiaccount_import refuses %s', async (_n, body, code) => {
+    await refused('im_open_login_svc', 'multiaccount_import', body, code);
+  });
+
   test.each([
     ['Accounts missing', {}, 70402],
     ['Accounts empty', { Accounts: [] }, 70402],

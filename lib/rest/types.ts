@@ -36,10 +36,22 @@ export interface AccountImportRequest {
 /** Response of `account_import`. */
 export type AccountImportResponse = RestResponseBase;
 
-/** `im_open_login_svc/multiaccount_import`: creates up to 100 accounts. */
-export interface MultiAccountImportRequest {
-  Accounts: string[];
+/** One account of the newer `multiaccount_import` format. */
+export interface MultiAccountImportItem {
+  /** <= 32 bytes of printable ASCII; an invalid one is listed in `FailAccounts`. */
+  UserID: string;
+  /** Nick (<= 500 bytes); set also when the account already exists. */
+  Nick?: string;
+  /** Avatar URL (<= 500 bytes); set also when the account already exists. */
+  FaceUrl?: string;
 }
+
+/**
+ * `im_open_login_svc/multiaccount_import`: creates up to 100 accounts. Both documented formats
+ * (https://cloud.tencent.com/document/product/269/4919): the older `Accounts` (UserIDs) and the
+ * newer `AccountList` (objects with nick and avatar); one of them per call.
+ */
+export type MultiAccountImportRequest = { Accounts: string[] } | { AccountList: MultiAccountImportItem[] };
 
 /** Response of `multiaccount_import`. */
 export interface MultiAccountImportResponse extends RestResponseBase {
