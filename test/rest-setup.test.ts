@@ -423,12 +423,64 @@ describe('group_open_http_svc setup calls', () => {
     const admins = await rest.getGroupMemberInfo({ GroupId, MemberRoleFilter: ['Owner', 'Admin'] });
     expect(admins.MemberList.map((m) => m.Member_Account)).toEqual(['owner', 'm3']);
     expect((await rest.getGroupMemberInfo({ GroupId, Offset: 10 })).MemberList).toEqual([]);
-    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Limit: 6001 }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Limit: 201 }, 10004);
     await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Offset: 'x' }, 10004);
     await refused('group_open_http_svc', 'get_group_member_info', { GroupId, MemberInfoFilter: ['Nick'] }, 10004);
     await refused('group_open_http_svc', 'get_group_member_info', { GroupId: 'nope' }, 10010);
     const av = await rest.createGroup({ Type: 'AVChatRoom', Name: 'av' });
     await refused('group_open_http_svc', 'get_group_member_info', { GroupId: av.GroupId }, 10007);
+  });
+});
+
+// https://cloud.tencent.com/document/product/269/1617 (get_group_member_info): "Limit 限制回包中 MemberList
+// 数组中成员的个数，不得超过200，建议100"; its MemberInfoFilter sample lists "ShutUpUntil" (the answer's
+// mute field too), where get_specified_group_member_info (269/112002) says "MuteUntil"; "Community（社群）|
+// 支持，使用 Next 字段分批获取", "社群目前不支持分页获取" (no Offset).
+describe('get_group_member_info as its current page documents', () => {
+  test('Limit at most 200; the mute field is ShutUpUntil here and MuteUntil in the other query', async () => {
+    const { GroupId } = await rest.createGroup({ Type: 'Public', Name: 'shutup', Owner_Account: 'owner', MemberList: [{ Member_Account: 'm1' }] });
+    await rest.modifyGroupMemberInfo({ GroupId, Member_Account: 'm1', MuteTime: 600 });
+    expect((await rest.getGroupMemberInfo({ GroupId, Limit: 200 })).MemberList).toHaveLength(2);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Limit: 201 }, 10004);
+    const page = await h.raw('group_open_http_svc/get_group_member_info', JSON.stringify({ GroupId }));
+    const m1 = (page.body.MemberList as Record<string, unknown>[]).find((m) => m.Member_Account === 'm1')!;
+    expect(m1.ShutUpUntil).toBeGreaterThan(Date.now() / 1000 + 500);
+    expect(m1).not.toHaveProperty('MuteUntil');
+    expect(Object.keys(m1).at(-1)).toBe('ShutUpUntil');
+    const filtered = await rest.getGroupMemberInfo({ GroupId, MemberInfoFilter: ['ShutUpUntil'] });
+    expect(filtered.MemberList.map((m) => Object.keys(m).sort())).toEqual([
+      ['AppMemberDefinedData', 'Member_Account', 'ShutUpUntil'],
+      ['AppMemberDefinedData', 'Member_Account', 'ShutUpUntil'],
+    ]);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, MemberInfoFilter: ['MuteUntil'] }, 10004);
+    const specified = await rest.getSpecifiedGroupMemberInfo({ GroupId, Member_List_Account: ['m1'], MemberInfoFilter: ['MuteUntil'] });
+    expect(specified.MemberList[0]!.MuteUntil).toBe(m1.ShutUpUntil);
+    await refused('group_open_http_svc', 'get_specified_group_member_info', { GroupId, Member_List_Account: ['m1'], MemberInfoFilter: ['ShutUpUntil'] }, 10004);
+    expect(filtered).not.toHaveProperty('Next');
+  });
+
+  test('a Community group pages with Next ("" first, "" when done), not Offset', async () => {
+    const members = ['m1', 'm2', 'm3', 'm4', 'm5'];
+    const { GroupId } = await rest.createGroup({ Type: 'Community', Name: 'comm', Owner_Account: 'owner', MemberList: members.map((Member_Account) => ({ Member_Account })) });
+    const seen: string[] = [];
+    let next = '';
+    const nexts: string[] = [];
+    do {
+      const r = await rest.getGroupMemberInfo({ GroupId, Limit: 2, Next: next, MemberInfoFilter: ['Role'] });
+      expect(r.MemberNum).toBe(6);
+      seen.push(...r.MemberList.map((m) => m.Member_Account));
+      next = r.Next!;
+      nexts.push(next);
+    } while (next !== '');
+    expect(seen).toEqual(['owner', ...members]);
+    expect(nexts).toHaveLength(3);
+    const whole = await rest.getGroupMemberInfo({ GroupId, Next: '' });
+    expect(whole.MemberList).toHaveLength(6);
+    expect(whole.Next).toBe('');
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Limit: 2 }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Offset: 2, Next: '' }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Next: 'garbage' }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Next: 5 }, 10004);
   });
 });
 

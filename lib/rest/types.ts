@@ -144,7 +144,7 @@ export type GroupMsgFlag = 'AcceptAndNotify' | 'AcceptNotNotify' | 'Discard' | '
 /** How join requests are handled. */
 export type ApplyJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
 
-/** Member fields `MemberInfoFilter` can name. */
+/** Member fields `MemberInfoFilter` of `get_specified_group_member_info` can name (its mute field is `MuteUntil`). */
 export type GroupMemberInfoField =
   | 'Member_Account'
   | 'Role'
@@ -155,6 +155,13 @@ export type GroupMemberInfoField =
   | 'MuteUntil'
   | 'NameCard'
   | 'OnlineStatus';
+
+/**
+ * Member fields `MemberInfoFilter` of `get_group_member_info` can name: its mute field is
+ * `ShutUpUntil` (https://cloud.tencent.com/document/product/269/1617), where
+ * `get_specified_group_member_info` says `MuteUntil`.
+ */
+export type GroupMemberPageField = Exclude<GroupMemberInfoField, 'MuteUntil'> | 'ShutUpUntil';
 
 /** One custom field (group or member). */
 export interface AppDefinedDataItem {
@@ -252,10 +259,10 @@ export interface DestroyGroupRequest {
 /** Response of `destroy_group`. */
 export type DestroyGroupResponse = RestResponseBase;
 
-/** Filters shared by the member queries. */
-export interface GroupMemberFilters {
+/** Filters shared by the member queries; `F` is the query's field names. */
+export interface GroupMemberFilters<F extends string = GroupMemberInfoField> {
   /** Fields to return (`Member_Account` always is). Absent: all but `OnlineStatus`. */
-  MemberInfoFilter?: GroupMemberInfoField[];
+  MemberInfoFilter?: F[];
   /** Roles to return. Absent: all roles. */
   MemberRoleFilter?: GroupMemberRole[];
   /** Member custom keys to return. Absent: every key the app uses. */
@@ -292,20 +299,34 @@ export interface GetSpecifiedGroupMemberInfoResponse extends RestResponseBase {
   MemberList: GroupMemberInfo[];
 }
 
-/** `group_open_http_svc/get_group_member_info`: pages through all members. */
-export interface GetGroupMemberInfoRequest extends GroupMemberFilters {
+/**
+ * `group_open_http_svc/get_group_member_info`: pages through all members
+ * (https://cloud.tencent.com/document/product/269/1617). Community groups page with `Next` instead
+ * of `Offset`.
+ */
+export interface GetGroupMemberInfoRequest extends GroupMemberFilters<GroupMemberPageField> {
   GroupId: string;
-  /** Members per page (<= 6000); absent or 0: all. */
+  /** Members per page, at most 200 (100 recommended); absent or 0: all (the rest, with `Next`). */
   Limit?: number;
-  /** Members to skip, in join order. */
+  /** Members to skip, in join order. Not for Community groups. */
   Offset?: number;
+  /** Community groups only, and required there: `""` first, then the answer's `Next`. */
+  Next?: string;
 }
+
+/** One member in `get_group_member_info`'s answer: as {@link GroupMemberInfo}, the mute field named `ShutUpUntil`. */
+export type GroupMemberPageInfo = Omit<GroupMemberInfo, 'MuteUntil'> & {
+  /** 0: not muted; else the unix second the mute ends. */
+  ShutUpUntil?: number;
+};
 
 /** Response of `get_group_member_info`. */
 export interface GetGroupMemberInfoResponse extends RestResponseBase {
   /** Members in the group (before the role filter and paging). */
   MemberNum: number;
-  MemberList: GroupMemberInfo[];
+  MemberList: GroupMemberPageInfo[];
+  /** Community groups only: the `Next` of the following call; `""` once every member was returned. */
+  Next?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import type {
   GroupMemberFilters,
   GroupMemberInfo,
   GroupMemberInfoField,
+  GroupMemberPageInfo,
   GroupType,
 } from '../../rest/types';
 import { GROUP_LIMITS, GroupCode, MEMBER_INFO_FIELDS } from '../../rest/validate/groups';
@@ -154,6 +155,30 @@ function renderMember(
   return info;
 }
 
+/**
+ * Where a Community group's page starts. The page says "Community（社群）| 支持，使用 Next 字段分批获取"
+ * (https://cloud.tencent.com/document/product/269/1617): `Offset` is not taken (10004), `Next` is
+ * required, `""` the first time, then the previous answer's `Next`. The emulator's `Next` is the
+ * position of the next member in join order, as a decimal string; anything else is 10004.
+ */
+function communityStart(offset: number | undefined, next: string | undefined): number {
+  if (offset !== undefined) refuse(GroupCode.BadParameter, 'Community groups page with Next, not Offset');
+  if (next === undefined) refuse(GroupCode.BadParameter, 'Next is required for a Community group: "" first, then the previous answer\'s Next');
+  if (next === '') return 0;
+  if (!/^[1-9][0-9]{0,8}$/.test(next)) refuse(GroupCode.BadParameter, `Next ${JSON.stringify(next)} is not one this query answered`);
+  return Number(next);
+}
+
+/**
+ * A member as `get_group_member_info` answers it: the mute field is `ShutUpUntil` there
+ * (https://cloud.tencent.com/document/product/269/1617), `MuteUntil` in
+ * `get_specified_group_member_info`. Added last, in name order after `Role`.
+ */
+function toPageInfo(info: GroupMemberInfo): GroupMemberPageInfo {
+  const { MuteUntil, ...rest } = info;
+  return MuteUntil === undefined ? rest : { ...rest, ShutUpUntil: MuteUntil };
+}
+
 /** The group routes. */
 export const groupRoutes: Route[] = [
   route(REST_APIS.createGroup, (env, req) => {
@@ -251,12 +276,22 @@ export const groupRoutes: Route[] = [
 
   route(REST_APIS.getGroupMemberInfo, (env, req) => {
     const g = loadGroup(env, req.GroupId);
+    const community = g.type === 'Community';
+    const start = community ? communityStart(req.Offset, req.Next) : req.Offset ?? 0;
     const all = env.groups.listMembers(g.groupId, 0);
     const roles = req.MemberRoleFilter && new Set(req.MemberRoleFilter);
     const matching = roles ? all.filter((m) => roles.has(m.role)) : all;
-    const offset = req.Offset ?? 0;
-    const page = req.Limit ? matching.slice(offset, offset + req.Limit) : matching.slice(offset);
-    return { MemberNum: all.length, MemberList: renderMembers(env, g.groupId, page, { ...req, MemberRoleFilter: undefined }) };
+    const end = req.Limit ? start + req.Limit : matching.length;
+    const filters: GroupMemberFilters = {
+      ...(req.MemberInfoFilter ? { MemberInfoFilter: req.MemberInfoFilter.map((f) => (f === 'ShutUpUntil' ? 'MuteUntil' : f)) } : {}),
+      ...(req.AppDefinedDataFilter_GroupMember ? { AppDefinedDataFilter_GroupMember: req.AppDefinedDataFilter_GroupMember } : {}),
+    };
+    const MemberList = renderMembers(env, g.groupId, matching.slice(start, end), filters).map(toPageInfo);
+    return {
+      MemberNum: all.length,
+      MemberList,
+      ...(community ? { Next: end < matching.length ? String(end) : '' } : {}),
+    };
   }),
 
   route(REST_APIS.getSpecifiedGroupMemberInfo, (env, req) => {

@@ -16,6 +16,8 @@
  * - Member queries: accounts that are not members are left out; a present filter means exactly
  *   those (an empty `MemberInfoFilter` returns `Member_Account` only); without the custom-key
  *   filter every key the app ever used is returned, `""` when unset.
+ * - get_group_member_info's Community `Next` is the next member's position in join order, as a
+ *   decimal string (the service's is opaque); a `Next` it did not answer is 10004.
  * - add_group_member with an account never imported: 10019 for the whole call; modify on a
  *   non-member: 10007; removing or re-roling the owner: 10004.
  * - portrait_get answers every asked tag, with defaults for unset ones; SDK add permission 0
