@@ -10,7 +10,7 @@ let h: Harness;
 let rest: RestClient;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ customFields: { profile: ['Hobby', 'Tag_Profile_Custom_Unset'], groupMember: ['level'] } });
   rest = h.client({ maxRetries: 0 });
   await rest.multiAccountImport({ Accounts: ['owner', 'm1', 'm2', 'm3', 'm4', 'm5'] });
 });
@@ -210,13 +210,37 @@ describe('profile', () => {
     await refused('profile', 'portrait_set', body, code);
   });
 
-  test('portrait_set refuses a custom tag past the 20 per app', async () => {
-    const letters = 'abcdefghijklmnopqrstuvwxyz';
-    const used = h.ctx.store.customKeys().size;
-    const items = Array.from({ length: 20 - used }, (_, i) => ({ Tag: `Tag_Profile_Custom_k${letters[i]}` as const, Value: 'v' }));
-    await rest.portraitSet({ From_Account: 'm3', ProfileItem: items });
-    await refused('profile', 'portrait_set', { From_Account: 'm3', ProfileItem: [{ Tag: 'Tag_Profile_Custom_onemore', Value: 'v' }] }, 40009);
-    await rest.portraitSet({ From_Account: 'm4', ProfileItem: [{ Tag: 'Tag_Profile_Custom_ka', Value: 'reuse is fine' }] });
+  // Custom profile fields are declared in the console first ("App 管理员可以通过即时通信 IM 控制台 > 应用配置 >
+  // 功能配置 申请自定义资料字段", https://cloud.tencent.com/document/product/269/1500); a tag the app does not have
+  // is 40009 ("资料字段的 Tag 不存在", TIMErrorCode.h ERR_SVR_PROFILE_TAG_NOT_FOUND; listed by portrait_set, 269/1640).
+  test('an unregistered custom tag is 40009 on portrait_set and portrait_get; registered ones work', async () => {
+    await refused('profile', 'portrait_set', { From_Account: 'm3', ProfileItem: [{ Tag: 'Tag_Profile_Custom_Nope', Value: 'v' }] }, 40009);
+    await refused('profile', 'portrait_get', { To_Account: ['m3'], TagList: ['Tag_Profile_IM_Nick', 'Tag_Profile_Custom_Nope'] }, 40009);
+    await rest.portraitSet({ From_Account: 'm3', ProfileItem: [{ Tag: 'Tag_Profile_Custom_Hobby', Value: 'chess' }] });
+    const r = await rest.portraitGet({ To_Account: ['m3'], TagList: ['Tag_Profile_Custom_Hobby', 'Tag_Profile_Custom_Unset'] });
+    expect(r.UserProfileItem[0]!.ProfileItem).toEqual([
+      { Tag: 'Tag_Profile_Custom_Hobby', Value: 'chess' },
+      { Tag: 'Tag_Profile_Custom_Unset', Value: '' },
+    ]);
+  });
+
+  test('the emulator-only registration call: adds keys (prefix optional), at most 20, answers all; not via RestClient typed methods', async () => {
+    const before = h.snapshot();
+    const tooMany = Array.from({ length: 19 }, (_, i) => `k${'abcdefghijklmnopqrstuvwxyz'[i]}`);
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', JSON.stringify({ ProfileFields: tooMany })), 40001);
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', JSON.stringify({ ProfileFields: ['has1digit'] })), 40001);
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', JSON.stringify({ GroupMemberFields: ['9lives'] })), 10004);
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', JSON.stringify({ ProfileFields: 'Team' })), 40001);
+    expect(h.snapshot()).toBe(before);
+    // Without the admin's sig it is refused like any call.
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', '{}', h.query({ usersig: h.sig('m1') })), 70013);
+    const r = await rest.call('tim_native_emulator', 'register_custom_fields', { ProfileFields: ['Team', 'Tag_Profile_Custom_Hobby'], GroupMemberFields: ['tier'] });
+    expect(r).toMatchObject({
+      ActionStatus: 'OK',
+      ProfileFields: ['Tag_Profile_Custom_Hobby', 'Tag_Profile_Custom_Unset', 'Tag_Profile_Custom_Team'],
+      GroupMemberFields: ['level', 'tier'],
+    });
+    await rest.portraitSet({ From_Account: 'm3', ProfileItem: [{ Tag: 'Tag_Profile_Custom_Team', Value: 'core' }] });
   });
 
   // portrait_set (https://cloud.tencent.com/document/product/269/1640) and portrait_get
@@ -307,17 +331,24 @@ describe('group_open_http_svc setup calls', () => {
     await refused('group_open_http_svc', 'create_group', body, code);
   });
 
-  test('member custom keys: at most 5 per app', async () => {
+  // Member custom fields are configured in the console before use ("首先要在 控制台 (功能配置 -> 群成员自定义字段)
+  // 配置用户自定义字段，然后再调用该接口进行设置", V2TIMSetGroupMemberInfo.customInfo, Tencent's SDK reference).
+  // No code is documented for an unconfigured key: the emulator answers the group service's 10004.
+  test('member custom keys: unregistered ones are 10004 on create_group and modify_group_member_info', async () => {
     const { GroupId } = await rest.createGroup({ Type: 'Public', Name: 'keys', Owner_Account: 'owner' });
-    const used = new Set(h.ctx.db.prepare('SELECT key FROM tim_group_member_keys').all().map((r) => (r as { key: string }).key));
-    const fresh = Array.from({ length: 5 - used.size }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
-    await rest.modifyGroupMemberInfo({ GroupId, Member_Account: 'owner', AppMemberDefinedData: fresh });
     await refused(
       'group_open_http_svc',
       'modify_group_member_info',
-      { GroupId, Member_Account: 'owner', AppMemberDefinedData: [{ Key: 'sixth', Value: 'v' }] },
+      { GroupId, Member_Account: 'owner', AppMemberDefinedData: [{ Key: 'unregistered', Value: 'v' }] },
       10004,
     );
+    await refused(
+      'group_open_http_svc',
+      'create_group',
+      { Type: 'Public', Name: 'x', MemberList: [{ Member_Account: 'm1', AppMemberDefinedData: [{ Key: 'unregistered', Value: 'v' }] }] },
+      10004,
+    );
+    await rest.modifyGroupMemberInfo({ GroupId, Member_Account: 'owner', AppMemberDefinedData: [{ Key: 'level', Value: 'v' }] });
   });
 
   test('add_group_member: Result 1 added, 2 already a member; refusals change nothing', async () => {
@@ -493,5 +524,31 @@ describe('openim', () => {
     ['an account not a string', { To_Account: [true] }, 60015],
   ])('query_online_status refuses %s', async (_n, body, code) => {
     await refused('openim', 'query_online_status', body, code);
+  });
+});
+
+// Lenient mode is the emulator's own convenience, off by default: the service refuses unregistered
+// keys (see the tests above). It registers keys on first use, within the console's caps.
+describe('lenientCustomFields (not what the service does)', () => {
+  test('registers custom keys on first use, up to 20 profile and 5 member keys; past them 40009 / 10004', async () => {
+    const lenient = await startHarness({ lenientCustomFields: true });
+    try {
+      const client = lenient.client({ maxRetries: 0 });
+      await client.multiAccountImport({ Accounts: ['x1'] });
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const items = Array.from({ length: 20 }, (_, i) => ({ Tag: `Tag_Profile_Custom_k${letters[i]}` as const, Value: 'v' }));
+      await client.portraitSet({ From_Account: 'x1', ProfileItem: items });
+      expect(lenient.ctx.store.customKeys().size).toBe(20);
+      const err = await client.portraitSet({ From_Account: 'x1', ProfileItem: [{ Tag: 'Tag_Profile_Custom_onemore', Value: 'v' }] }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 40009 });
+      await client.portraitSet({ From_Account: 'x1', ProfileItem: [{ Tag: 'Tag_Profile_Custom_ka', Value: 'reuse is fine' }] });
+      const { GroupId } = await client.createGroup({ Type: 'Public', Name: 'lenient', Owner_Account: 'x1' });
+      const five = Array.from({ length: 5 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+      await client.modifyGroupMemberInfo({ GroupId, Member_Account: 'x1', AppMemberDefinedData: five });
+      const sixth = await client.modifyGroupMemberInfo({ GroupId, Member_Account: 'x1', AppMemberDefinedData: [{ Key: 'sixth', Value: 'v' }] }).catch((e: unknown) => e);
+      expect(sixth).toMatchObject({ code: 10004 });
+    } finally {
+      await lenient.close();
+    }
   });
 });

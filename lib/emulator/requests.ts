@@ -18,8 +18,6 @@ export const MAX_CUSTOM_STATUS_BYTES = 100;
 export const MAX_PROFILE_VALUE_BYTES = 500;
 /** Longest custom profile keyword (after the prefix), in bytes. */
 export const MAX_CUSTOM_KEYWORD_BYTES = 8;
-/** Distinct custom profile keys an app may use (the service's console default). */
-export const MAX_CUSTOM_KEYS = 20;
 
 /** Whether `id` is a valid user id: printable ASCII (0x20-0x7E), 1 to 32 bytes. */
 export function isValidUserId(id: string): boolean {
@@ -175,7 +173,7 @@ export function customKey(key: string): string {
   return CUSTOM_KEY_PREFIX + kw;
 }
 
-function customItems(v: unknown, knownKeys: () => ReadonlySet<string>): Record<string, string> {
+function customItems(v: unknown): Record<string, string> {
   if (!Array.isArray(v)) throw invalid('user_profile_item_custom_string_array must be an array');
   const custom: Record<string, string> = {};
   for (const item of v) {
@@ -190,20 +188,15 @@ function customItems(v: unknown, knownKeys: () => ReadonlySet<string>): Record<s
     }
     custom[full] = value;
   }
-  const inUse = knownKeys();
-  const all = new Set([...inUse, ...Object.keys(custom)]);
-  if (all.size > MAX_CUSTOM_KEYS && all.size > inUse.size) {
-    throw new RequestError(Code.INVALID_PROFILE, `the app may use at most ${MAX_CUSTOM_KEYS} custom profile keys`);
-  }
   return custom;
 }
 
 /**
  * MODIFY_PROFILE: an object of `user_profile_item_*` keys, at least one -> a patch. Shape and type
  * errors (unknown key, wrong type, enum out of range, empty object) are 6017; key and length
- * limits are 9001. `knownKeys` gives the custom keys the app already uses.
+ * limits are 9001. Whether the custom keys are registered is the store's check (40009, at write).
  */
-export function parseModifyProfile(text: string, knownKeys: () => ReadonlySet<string>): ProfilePatch {
+export function parseModifyProfile(text: string): ProfilePatch {
   const o = parseJson(text);
   if (!isObject(o)) throw invalid('expected an object');
   const entries = Object.entries(o);
@@ -211,7 +204,7 @@ export function parseModifyProfile(text: string, knownKeys: () => ReadonlySet<st
   let patch: ProfilePatch = {};
   for (const [key, value] of entries) {
     if (key === 'user_profile_item_custom_string_array') {
-      patch.custom = customItems(value, knownKeys);
+      patch.custom = customItems(value);
       continue;
     }
     const parse = Object.prototype.hasOwnProperty.call(ITEM_PARSERS, key) ? ITEM_PARSERS[key] : undefined;

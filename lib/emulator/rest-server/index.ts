@@ -20,6 +20,9 @@
  *   decimal string (the service's is opaque); a `Next` it did not answer is 10004.
  * - add_group_member with an account never imported: 10019 for the whole call; modify on a
  *   non-member: 10007; removing or re-roling the owner: 10004.
+ * - Custom profile tags and member custom keys must be registered first (`custom-fields.ts`): an
+ *   unregistered profile tag is 40009 (portrait_set and portrait_get), an unregistered member key
+ *   10004 (create_group, modify_group_member_info), unless the emulator is lenient.
  * - portrait_get answers every asked tag, with defaults for unset ones; SDK add permission 0
  *   reads as `AllowType_Type_NeedConfirm`.
  * @packageDocumentation
@@ -39,11 +42,15 @@ import { dispatch, failure, ResponseBody, serviceOfUrl } from './router';
 /** Bodies larger than this are not even drained: the connection is closed. */
 const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES;
 
-/** Builds the REST request handler of one emulator; creates the group tables if needed. */
-export function createRestHandler(ctx: EmulatorContext): RequestListener {
+/**
+ * Builds the REST request handler of one emulator over `groups` (by default its own group store,
+ * creating the group tables if needed). Besides Tencent's calls it serves the emulator-only
+ * `tim_native_emulator/register_custom_fields` (`emulator-only.ts`).
+ */
+export function createRestHandler(ctx: EmulatorContext, groups: GroupStore = new GroupStore(ctx.db)): RequestListener {
   const env: RestEnv = {
     ctx,
-    groups: new GroupStore(ctx.db),
+    groups,
     extras: new ProfileExtras(ctx.db),
     now: () => Math.floor(Date.now() / 1000),
   };

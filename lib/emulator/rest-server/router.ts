@@ -9,6 +9,7 @@ import { CommonCode } from '../../rest/codes';
 import { refuse, RestError } from '../../rest/errors';
 import type { RestResponseBase } from '../../rest/types';
 import { accountRoutes } from './accounts';
+import { emulatorOnlyRoutes } from './emulator-only';
 import type { ApiAddress } from './common';
 import type { RestEnv, Route } from './env';
 import { groupRoutes } from './groups';
@@ -17,7 +18,7 @@ import { profileRoutes } from './profile';
 import type { ApiRateLimit } from './rate-limit';
 
 const ROUTES: ReadonlyMap<string, Route> = new Map(
-  [...accountRoutes, ...profileRoutes, ...groupRoutes, ...onlineRoutes].map((r) => [`${r.api.service}/${r.api.command}`, r]),
+  [...accountRoutes, ...profileRoutes, ...groupRoutes, ...onlineRoutes, ...emulatorOnlyRoutes].map((r) => [`${r.api.service}/${r.api.command}`, r]),
 );
 
 /** A response body: the common fields first, then the call's own. */
