@@ -65,7 +65,8 @@ async function profileOf(c: ProtocolClient, userId: string): Promise<Record<stri
 }
 
 beforeEach(async () => {
-  emu = await startEmulator({ port: 0, log: quiet });
+  // The custom profile fields these tests write, registered as the console would.
+  emu = await startEmulator({ port: 0, log: quiet, customFields: { profile: ['Mood', 'Str', 'abcdefgh'] } });
 });
 
 afterEach(async () => {
@@ -368,14 +369,30 @@ describe('profiles', () => {
     expect(r.code).toBe(0);
   });
 
-  test('an app uses at most 20 custom keys; existing keys stay writable', async () => {
+  const item = (k: string): Record<string, string> => ({
+    user_profile_custom_string_info_key: k,
+    user_profile_custom_string_info_value: 'v',
+  });
+
+  // A custom field must be declared in the console first (https://cloud.tencent.com/document/product/269/1500:
+  // "App 管理员可以通过即时通信 IM 控制台 > 应用配置 > 功能配置 申请自定义资料字段"); the service's answer for a tag
+  // the app does not have is 40009 ("资料字段的 Tag 不存在", TIMErrorCode.h ERR_SVR_PROFILE_TAG_NOT_FOUND).
+  test('an unregistered custom key is 40009 and changes nothing; one registered later is writable', async () => {
     const alice = await loggedIn('alice');
-    const letters = 'ABCDEFGHIJKLMNOPQRSTU';
-    const item = (k: string): Record<string, string> => ({
-      user_profile_custom_string_info_key: k,
-      user_profile_custom_string_info_value: 'v',
-    });
-    const twenty = [...letters.slice(0, 20)].map((k) => item(`K${k.toLowerCase()}`));
+    const r = await alice.modifyProfile({ user_profile_item_nick_name: 'changed?', user_profile_item_custom_string_array: [item('Team')] });
+    expect(r.code).toBe(40009);
+    expect(r.desc).toContain('Tag_Profile_Custom_Team');
+    expect(await profileOf(alice, 'alice')).toMatchObject({ user_profile_nick_name: '', user_profile_custom_string_array: [] });
+    expect(await settledPushes(alice)).toEqual([]);
+    emu.registerCustomFields({ profile: ['Team'] });
+    expect((await alice.modifyProfile({ user_profile_item_custom_string_array: [item('Tag_Profile_Custom_Team')] })).code).toBe(0);
+  });
+
+  test('lenient (not what the service does): keys registered on first use, at most 20, then 9001', async () => {
+    await emu.close();
+    emu = await startEmulator({ port: 0, log: quiet, lenientCustomFields: true });
+    const alice = await loggedIn('alice');
+    const twenty = [...'abcdefghijklmnopqrst'].map((k) => item(`K${k}`));
     expect((await alice.modifyProfile({ user_profile_item_custom_string_array: twenty })).code).toBe(0);
     const bob = await loggedIn('bob');
     expect((await bob.modifyProfile({ user_profile_item_custom_string_array: [item('Ka')] })).code).toBe(0);
@@ -406,6 +423,9 @@ describe('profiles', () => {
   });
 
   test('an answer over 1 MB fails with 9522 instead of being sent', async () => {
+    const keys = [...'ABCDEFGHIJKLMNOPQRST'].map((k) => `K${k}`);
+    await emu.close();
+    emu = await startEmulator({ port: 0, log: quiet, customFields: { profile: keys } });
     const c = await connect();
     const custom = [...'ABCDEFGHIJKLMNOPQRST'].map((k) => ({
       user_profile_custom_string_info_key: `K${k}`,
@@ -635,7 +655,7 @@ describe('persistence and lifecycle', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tim-emu-'));
     try {
       const dataFile = join(dir, 'emu.sqlite');
-      const first = await startEmulator({ port: 0, dataFile, log: quiet });
+      const first = await startEmulator({ port: 0, dataFile, log: quiet, customFields: { profile: ['Str'] } });
       const alice = await ProtocolClient.connect(first.address);
       expect((await alice.login('alice', first.genUserSig('alice'))).code).toBe(0);
       const patch = {
@@ -658,6 +678,9 @@ describe('persistence and lifecycle', () => {
         expect((await bob.login('bob', second.genUserSig('bob'))).code).toBe(0);
         expect(await profileOf(bob, 'alice')).toEqual(before);
         expect(statusOf((await bob.getStatus(['alice'])).json)).toEqual([{ id: 'alice', type: 3, custom: '' }]);
+        // The registration is kept with the data, as the console keeps it.
+        expect(second.registerCustomFields({}).profile).toEqual(['Tag_Profile_Custom_Str']);
+        expect((await bob.modifyProfile({ user_profile_item_custom_string_array: [{ user_profile_custom_string_info_key: 'Str', user_profile_custom_string_info_value: 'b' }] })).code).toBe(0);
         bob.destroy();
       } finally {
         await second.close();
@@ -820,6 +843,7 @@ describe('Presence API of the REST side', () => {
     hub.login(alice, 'alice');
     hub.login(watcher, 'watcher');
     hub.subscribe(watcher, ['alice']);
+    store.registerCustomKeys(['Tag_Profile_Custom_Str']);
     store.updateProfile('alice', { level: 5, custom: { Tag_Profile_Custom_Str: 'x' } });
     hub.profileChanged('alice');
     hub.profileChanged('nobody');
