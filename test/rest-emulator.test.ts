@@ -117,7 +117,7 @@ test('groups, members and member data persist across a restart on the same data 
   const dir = mkdtempSync(join(tmpdir(), 'tim-rest-'));
   const dataFile = join(dir, 'emulator.db');
   try {
-    const first = await startEmulator({ port: 0, log: quiet, dataFile });
+    const first = await startEmulator({ port: 0, log: quiet, dataFile, customFields: { groupMember: ['tier'] } });
     const a = new RestClient({ sdkAppId: first.sdkAppId, secretKey: first.secretKey, baseUrl: `http://${first.address}` });
     await a.multiAccountImport({ Accounts: ['p1', 'p2'] });
     const { GroupId } = await a.createGroup({ Type: 'Community', Name: 'kept', Owner_Account: 'p1', MemberList: [{ Member_Account: 'p2' }] });
