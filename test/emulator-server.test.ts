@@ -875,4 +875,19 @@ describe('Presence API of the REST side', () => {
     expect(store.getProfiles(['bob', 'alice', 'alice']).map((p) => p.userId)).toEqual(['alice']);
     close();
   });
+
+  test('a data file from before custom-field registration keeps the keys it holds values for', () => {
+    const db = openDatabase(':memory:');
+    try {
+      db.exec(`CREATE TABLE accounts (user_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE profile_custom (user_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (user_id, key)) WITHOUT ROWID;
+        INSERT INTO accounts VALUES ('alice', 1);
+        INSERT INTO profile_custom VALUES ('alice', 'Tag_Profile_Custom_Old', 'v');`);
+      const store = new SqliteProfileStore(db);
+      expect([...store.customKeys()]).toEqual(['Tag_Profile_Custom_Old']);
+      expect(() => store.updateProfile('alice', { custom: { Tag_Profile_Custom_New: 'x' } })).toThrow(expect.objectContaining({ code: 40009 }));
+    } finally {
+      db.close();
+    }
+  });
 });
