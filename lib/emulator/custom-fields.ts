@@ -6,7 +6,7 @@
  * in Tencent's SDK reference). The emulator has no console: these keys come from `startEmulator`
  * options, `tim-native emulator` flags, or the emulator-only setup call
  * (`POST /v4/tim_native_emulator/register_custom_fields`). Registration only adds keys, as the
- * console does ("一旦添加成功后，便不可修改及删除").
+ * console does ("一旦添加成功后，便不可修改及删除", https://cloud.tencent.com/developer/article/1494042).
  *
  * Lenient mode (`lenientCustomFields`, off by default) registers a key on its first write instead,
  * up to the same per-app caps. The service never does that: code that passes only in lenient mode
