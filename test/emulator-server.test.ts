@@ -65,7 +65,8 @@ async function profileOf(c: ProtocolClient, userId: string): Promise<Record<stri
 }
 
 beforeEach(async () => {
-  emu = await startEmulator({ port: 0, log: quiet });
+  // The custom profile fields these tests write, registered as the console would.
+  emu = await startEmulator({ port: 0, log: quiet, customFields: { profile: ['Mood', 'Str', 'abcdefgh'] } });
 });
 
 afterEach(async () => {
@@ -386,14 +387,30 @@ describe('profiles', () => {
     expect(r.code).toBe(0);
   });
 
-  test('an app uses at most 20 custom keys; existing keys stay writable', async () => {
+  const item = (k: string): Record<string, string> => ({
+    user_profile_custom_string_info_key: k,
+    user_profile_custom_string_info_value: 'v',
+  });
+
+  // A custom field must be declared in the console first (https://cloud.tencent.com/document/product/269/1500:
+  // "App 管理员可以通过即时通信 IM 控制台 > 应用配置 > 功能配置 申请自定义资料字段"); the service's answer for a tag
+  // the app does not have is 40009 ("资料字段的 Tag 不存在", TIMErrorCode.h ERR_SVR_PROFILE_TAG_NOT_FOUND).
+  test('an unregistered custom key is 40009 and changes nothing; one registered later is writable', async () => {
     const alice = await loggedIn('alice');
-    const letters = 'ABCDEFGHIJKLMNOPQRSTU';
-    const item = (k: string): Record<string, string> => ({
-      user_profile_custom_string_info_key: k,
-      user_profile_custom_string_info_value: 'v',
-    });
-    const twenty = [...letters.slice(0, 20)].map((k) => item(`K${k.toLowerCase()}`));
+    const r = await alice.modifyProfile({ user_profile_item_nick_name: 'changed?', user_profile_item_custom_string_array: [item('Team')] });
+    expect(r.code).toBe(40009);
+    expect(r.desc).toContain('Tag_Profile_Custom_Team');
+    expect(await profileOf(alice, 'alice')).toMatchObject({ user_profile_nick_name: '', user_profile_custom_string_array: [] });
+    expect(await settledPushes(alice)).toEqual([]);
+    emu.registerCustomFields({ profile: ['Team'] });
+    expect((await alice.modifyProfile({ user_profile_item_custom_string_array: [item('Tag_Profile_Custom_Team')] })).code).toBe(0);
+  });
+
+  test('lenient (not what the service does): keys registered on first use, at most 20, then 9001', async () => {
+    await emu.close();
+    emu = await startEmulator({ port: 0, log: quiet, lenientCustomFields: true });
+    const alice = await loggedIn('alice');
+    const twenty = [...'abcdefghijklmnopqrst'].map((k) => item(`K${k}`));
     expect((await alice.modifyProfile({ user_profile_item_custom_string_array: twenty })).code).toBe(0);
     const bob = await loggedIn('bob');
     expect((await bob.modifyProfile({ user_profile_item_custom_string_array: [item('Ka')] })).code).toBe(0);
@@ -403,8 +420,10 @@ describe('profiles', () => {
   test('GET_PROFILES validates its parameter', async () => {
     const alice = await loggedIn('alice');
     const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `u${i}`);
+    // 100 ids per call is recommended, not a limit (V2TIMManager getUsersInfo: "userIDList 建议一次最大
+    // 100 个 ... 后台限制数据包最大为 1M"): only the 1 MB answer frame bounds a call (9522).
     expect((await alice.getProfiles(ids(100))).code).toBe(0);
-    expect((await alice.getProfiles(ids(101))).code).toBe(6017);
+    expect((await alice.getProfiles(ids(2000))).code).toBe(0);
     expect((await alice.getProfiles([])).code).toBe(6017);
     expect((await alice.getProfiles('{"friendship_getprofilelist_param_identifier_array":')).code).toBe(6027);
     expect((await alice.getProfiles('{"friendship_getprofilelist_param_identifier_array":"alice"}')).code).toBe(6017);
@@ -422,6 +441,9 @@ describe('profiles', () => {
   });
 
   test('an answer over 1 MB fails with 9522 instead of being sent', async () => {
+    const keys = [...'ABCDEFGHIJKLMNOPQRST'].map((k) => `K${k}`);
+    await emu.close();
+    emu = await startEmulator({ port: 0, log: quiet, customFields: { profile: keys } });
     const c = await connect();
     const custom = [...'ABCDEFGHIJKLMNOPQRST'].map((k) => ({
       user_profile_custom_string_info_key: `K${k}`,
@@ -858,7 +880,7 @@ describe('persistence and lifecycle', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tim-emu-'));
     try {
       const dataFile = join(dir, 'emu.sqlite');
-      const first = await startEmulator({ port: 0, dataFile, log: quiet });
+      const first = await startEmulator({ port: 0, dataFile, log: quiet, customFields: { profile: ['Str'] } });
       const alice = await ProtocolClient.connect(first.address);
       expect((await alice.login('alice', first.genUserSig('alice'))).code).toBe(0);
       const patch = {
@@ -881,6 +903,9 @@ describe('persistence and lifecycle', () => {
         expect((await bob.login('bob', second.genUserSig('bob'))).code).toBe(0);
         expect(await profileOf(bob, 'alice')).toEqual(before);
         expect(statusOf((await bob.getStatus(['alice'])).json)).toEqual([{ id: 'alice', type: 3, custom: '' }]);
+        // The registration is kept with the data, as the console keeps it.
+        expect(second.registerCustomFields({}).profile).toEqual(['Tag_Profile_Custom_Str']);
+        expect((await bob.modifyProfile({ user_profile_item_custom_string_array: [{ user_profile_custom_string_info_key: 'Str', user_profile_custom_string_info_value: 'b' }] })).code).toBe(0);
         bob.destroy();
       } finally {
         await second.close();
@@ -1059,6 +1084,7 @@ describe('Presence API of the REST side', () => {
     hub.login(alice, 'alice', { device: 'dev-alice', platform: 'Linux' });
     hub.login(watcher, 'watcher', { device: 'dev-watcher', platform: 'Linux' });
     hub.subscribeInfo(watcher, ['alice']);
+    store.registerCustomKeys(['Tag_Profile_Custom_Str']);
     store.updateProfile('alice', { level: 5, custom: { Tag_Profile_Custom_Str: 'x' } });
     hub.profileChanged('alice');
     hub.profileChanged('nobody');
@@ -1089,5 +1115,20 @@ describe('Presence API of the REST side', () => {
     expect(store.hasAccount('bob')).toBe(false);
     expect(store.getProfiles(['bob', 'alice', 'alice']).map((p) => p.userId)).toEqual(['alice']);
     close();
+  });
+
+  test('a data file from before custom-field registration keeps the keys it holds values for', () => {
+    const db = openDatabase(':memory:');
+    try {
+      db.exec(`CREATE TABLE accounts (user_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE profile_custom (user_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (user_id, key)) WITHOUT ROWID;
+        INSERT INTO accounts VALUES ('alice', 1);
+        INSERT INTO profile_custom VALUES ('alice', 'Tag_Profile_Custom_Old', 'v');`);
+      const store = new SqliteProfileStore(db);
+      expect([...store.customKeys()]).toEqual(['Tag_Profile_Custom_Old']);
+      expect(() => store.updateProfile('alice', { custom: { Tag_Profile_Custom_New: 'x' } })).toThrow(expect.objectContaining({ code: 40009 }));
+    } finally {
+      db.close();
+    }
   });
 });

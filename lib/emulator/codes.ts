@@ -24,6 +24,8 @@ export const Code = {
   INVALID_IDENTIFIER: 7003,
   /** Profile key or value outside the service's limits. */
   INVALID_PROFILE: 9001,
+  /** A custom profile key the app has not registered (`ERR_SVR_PROFILE_TAG_NOT_FOUND`, TIMErrorCode.h). */
+  PROFILE_TAG_NOT_FOUND: 40009,
   /** The answer would exceed the 1 MB frame limit. */
   PACKET_TOO_LARGE: 9522,
   /** UserSig mismatch with the emulator's SDKAppID. */

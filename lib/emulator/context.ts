@@ -17,6 +17,11 @@ export interface EmulatorConfig {
   admins: string[];
   /** REST calls per second allowed per API, or `false` for no limit. */
   restRateLimit: number | false;
+  /**
+   * Register custom profile and group member keys on first use instead of refusing unregistered
+   * ones (default false). Not what the service does (`custom-fields.ts`).
+   */
+  lenientCustomFields?: boolean;
 }
 
 /** Gender of a profile: 0 unknown, 1 male, 2 female (`TIMGenderType`). */
@@ -66,11 +71,17 @@ export interface ProfileStore {
   getProfiles(userIds: readonly string[]): StoredProfile[];
   /**
    * Applies a validated patch in one transaction and returns the new profile. Throws when the
-   * account does not exist (nothing changes then).
+   * account does not exist, and `RequestError` 40009 for a custom key not registered (lenient
+   * stores register it, 9001 past 20 keys); nothing changes then.
    */
   updateProfile(userId: string, patch: ProfilePatch): StoredProfile;
-  /** The distinct custom keys in use across the app (full keys), for the per-app limit. */
+  /**
+   * The custom profile keys registered for the app (full keys), as the console lists them
+   * (`custom-fields.ts`). `updateProfile` refuses other keys unless the store is lenient.
+   */
   customKeys(): Set<string>;
+  /** Registers custom profile keys (full keys, validated by the caller); idempotent. */
+  registerCustomKeys(keys: readonly string[]): void;
 }
 
 /** A user's status type: 1 Online, 2 Offline, 3 UnLogined (`TIMUserStatusType`; 0 is never used). */

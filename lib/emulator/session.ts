@@ -331,7 +331,7 @@ export class Session implements PresenceClient {
       case Op.GetProfiles:
         return ok(JSON.stringify(store.getProfiles(parseGetProfiles(a)).map(profileJson)));
       case Op.ModifyProfile: {
-        store.updateProfile(userId, parseModifyProfile(a, () => store.customKeys()));
+        store.updateProfile(userId, parseModifyProfile(a));
         return ok('', () => presence.profileChanged(userId));
       }
       case Op.GetStatus: {
