@@ -113,7 +113,8 @@ void Connection::Run() {
       Log("connect failed (%d): %s", code, error.c_str());
       events_.on_connect_failed(code, error);
       // Nothing listens there: a login waiting for this connection fails now, saying so, instead
-      // of retrying until its 5 s deadline (docs/emulator-protocol.md, "When the emulator is down").
+      // of retrying until its 5 s deadline (docs/emulator-protocol.md, "When the emulator is
+      // down").
       if (refused) {
         FailWaiting(kCodeConnectTimeout, "connection refused by " + options_.host + ":" +
                                              std::to_string(options_.port) +

@@ -1,7 +1,8 @@
 // One emulator server connection and its network thread: connect, preface + HELLO/WELCOME
 // handshake, frame I/O, the table of outstanding requests, request deadlines, keep-alive, and
-// reconnect with backoff (200 ms doubling to 5 s) while the connection is needed. It knows nothing of TIM semantics: it reports
-// what happens through ConnectionEvents and completes requests through their Completion.
+// reconnect with backoff (200 ms doubling to 5 s) while the connection is needed. It knows nothing
+// of TIM semantics: it reports what happens through ConnectionEvents and completes requests through
+// their Completion.
 //
 // Threads: the network thread (started by Start) owns the socket. Send and Stop are called from
 // any other thread; they touch only the state under `mu_` and wake the network thread. Events

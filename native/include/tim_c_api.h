@@ -49,8 +49,7 @@ typedef void (*TIMNetworkStatusListenerCallback)(TIMNetworkStatusValue status, i
 typedef void (*TIMKickedOfflineCallback)(const void* user_data);
 typedef void (*TIMUserSigExpiredCallback)(const void* user_data);
 typedef void (*TIMSelfInfoUpdatedCallback)(const char* json_user_profile, const void* user_data);
-typedef void (*TIMUserInfoChangedCallback)(const char* json_user_info_array,
-                                           const void* user_data);
+typedef void (*TIMUserInfoChangedCallback)(const char* json_user_info_array, const void* user_data);
 
 // Function pointer types of every entry point, used by the loader (dlsym / GetProcAddress)
 // and by the embedded emulator's table.
@@ -72,8 +71,7 @@ typedef void (*TIMSetUserStatusChangedCallbackFn)(TIMUserStatusChangedCallback c
 typedef void (*TIMSetNetworkStatusListenerCallbackFn)(TIMNetworkStatusListenerCallback cb,
                                                       const void* user_data);
 typedef void (*TIMSetKickedOfflineCallbackFn)(TIMKickedOfflineCallback cb, const void* user_data);
-typedef void (*TIMSetUserSigExpiredCallbackFn)(TIMUserSigExpiredCallback cb,
-                                               const void* user_data);
+typedef void (*TIMSetUserSigExpiredCallbackFn)(TIMUserSigExpiredCallback cb, const void* user_data);
 typedef void (*TIMSetSelfInfoUpdatedCallbackFn)(TIMSelfInfoUpdatedCallback cb,
                                                 const void* user_data);
 typedef void (*TIMSetUserInfoChangedCallbackFn)(TIMUserInfoChangedCallback cb,

@@ -102,7 +102,7 @@ Napi::Value GetLoginStatus(const Napi::CallbackInfo& info) {
 // The JSON-in, callback-out calls share one body.
 struct JsonApi {
   const char* name;
-  TIMJsonCallFn TimApiTable::* entry;
+  TIMJsonCallFn TimApiTable::*entry;
   bool empty_is_null;  // "" stands for the C API's NULL ("everyone")
 };
 
