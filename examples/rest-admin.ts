@@ -4,7 +4,8 @@
 import { RestClient, RestError, startEmulator } from 'tim-native';
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator({ port: 0 });
+  // The member custom field used below, registered as in the IM console (Tencent refuses unregistered keys).
+  const emulator = await startEmulator({ port: 0, customFields: { groupMember: ['team'] } });
   const rest = new RestClient({ sdkAppId: emulator.sdkAppId, secretKey: emulator.secretKey, baseUrl: `http://${emulator.address}` });
   try {
     await rest.multiAccountImport({ Accounts: ['alice', 'bob'] });

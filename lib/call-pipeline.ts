@@ -23,6 +23,8 @@ export const enum Op {
   SetSelfStatus,
   SubscribeUserStatus,
   UnsubscribeUserStatus,
+  SubscribeUserInfo,
+  UnsubscribeUserInfo,
 }
 
 /** The C function of each {@link Op}, for errors. */
@@ -35,6 +37,8 @@ const OP_API: readonly string[] = [
   'TIMSetSelfStatus',
   'TIMSubscribeUserStatus',
   'TIMUnsubscribeUserStatus',
+  'TIMSubscribeUserInfo',
+  'TIMUnsubscribeUserInfo',
 ];
 
 /** One call from its public method until it settles. */
@@ -240,6 +244,10 @@ export class CallPipeline {
         return sdk.TIMSubscribeUserStatus(req.arg, answer, slot);
       case Op.UnsubscribeUserStatus:
         return sdk.TIMUnsubscribeUserStatus(req.arg, answer, slot);
+      case Op.SubscribeUserInfo:
+        return sdk.TIMSubscribeUserInfo(req.arg, answer, slot);
+      case Op.UnsubscribeUserInfo:
+        return sdk.TIMUnsubscribeUserInfo(req.arg, answer, slot);
     }
   }
 

@@ -339,6 +339,23 @@ export class TIMClient extends EventEmitter {
     return this.calls.call(Op.UnsubscribeUserStatus, this.unsubscribeUserStatus, optionalUserIdsArgs, userIds, undefined, parseNothing);
   }
 
+  /**
+   * Subscribes to profile changes of users who are not your friends (`TIMSubscribeUserInfo`,
+   * TIMManager.h 6.3); see `userInfoChanged`. The list holds at most 200 users: beyond that the
+   * earliest subscribed is dropped. Your own changes need no subscription (`selfInfoUpdated`).
+   */
+  subscribeUserInfo(userIds: string[]): Promise<void> {
+    return this.calls.call(Op.SubscribeUserInfo, this.subscribeUserInfo, userIdsArgs, userIds, undefined, parseNothing);
+  }
+
+  /**
+   * Unsubscribes from profile changes (`TIMUnsubscribeUserInfo`, TIMManager.h 6.4). Without ids
+   * (the C API's NULL) or with `[]`, unsubscribes from everyone.
+   */
+  unsubscribeUserInfo(userIds?: string[]): Promise<void> {
+    return this.calls.call(Op.UnsubscribeUserInfo, this.unsubscribeUserInfo, optionalUserIdsArgs, userIds, undefined, parseNothing);
+  }
+
   /** Removes every listener of `event`, or of every event; native listeners stop with them. */
   override removeAllListeners(event?: TIMClientEventName): this {
     if (event === undefined) super.removeAllListeners();

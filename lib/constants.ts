@@ -329,6 +329,8 @@ export const TIMErrorCode = {
   ERR_SDK_NET_WAIT_SEND_TIMEOUT_NO_NETWORK: 9523,
   ERR_SDK_NET_WAIT_ACK_TIMEOUT_NO_NETWORK: 9524,
   ERR_SDK_NET_SEND_REMAINING_TIMEOUT_NO_NETWORK: 9525,
+  /** A custom profile field the app has not registered in the console (TIMErrorCode.h, profile codes). */
+  ERR_SVR_PROFILE_TAG_NOT_FOUND: 40009,
   ERR_SVR_ACCOUNT_USERSIG_EXPIRED: 70001,
   ERR_SVR_ACCOUNT_USERSIG_EMPTY: 70002,
   ERR_SVR_ACCOUNT_USERSIG_CHECK_FAILED: 70003,
@@ -378,6 +380,7 @@ export const TIMErrorDescription: Readonly<Record<TIMErrorCode, string>> = {
   9523: 'timed out waiting to send (no network)',
   9524: 'timed out waiting for the server acknowledgement (no network)',
   9525: 'timed out sending the rest of the request (no network)',
+  40009: 'profile tag does not exist (a custom profile field must be registered in the console first)',
   70001: 'UserSig expired (server)',
   70002: 'UserSig empty',
   70003: 'UserSig malformed',

@@ -35,6 +35,10 @@ export interface RawSdk {
   TIMSubscribeUserStatus(json: string, cb: RawCommCallback, userData?: number): number;
   /** `json` may be `""` (unsubscribe from everyone). */
   TIMUnsubscribeUserStatus(json: string, cb: RawCommCallback, userData?: number): number;
+  /** `TIMSubscribeUserInfo` (TIMManager.h 6.3): a JSON array of user ids. */
+  TIMSubscribeUserInfo(json: string, cb: RawCommCallback, userData?: number): number;
+  /** `TIMUnsubscribeUserInfo` (TIMManager.h 6.4); `json` may be `""` (unsubscribe from everyone). */
+  TIMUnsubscribeUserInfo(json: string, cb: RawCommCallback, userData?: number): number;
   /** `null` removes the listener. Listeners never keep the process alive. */
   TIMSetUserStatusChangedCallback(cb: ((json: string) => void) | null): void;
   TIMSetNetworkStatusListenerCallback(cb: ((status: number, code: number, desc: string) => void) | null): void;

@@ -204,11 +204,18 @@ export interface TIMClientEvents {
   userStatusChanged: [statuses: UserStatus[]];
   /** Your own profile changed; carries the new profile. */
   selfInfoUpdated: [profile: UserProfile];
-  /** Profiles of users you follow (friends) changed. */
+  /**
+   * Profiles of users you subscribed to with {@link TIMClient.subscribeUserInfo} changed (only
+   * those: TIMManager.h, the note on TIMSetUserInfoChangedCallback).
+   */
   userInfoChanged: [profiles: UserProfile[]];
   /** The connection to the service changed state. */
   networkStatus: [event: NetworkStatusEvent];
-  /** Another device logged in with this user; calls now fail with 6014. */
+  /**
+   * Another device logged in with this user on the same platform; calls now fail with 6014. Also
+   * when the client's automatic login after a reconnect is refused because another device took
+   * the platform meanwhile (6208): log in again to force this device on.
+   */
   kickedOffline: [];
   /** The UserSig expired while logged in; log in again with a new one. */
   userSigExpired: [];

@@ -132,7 +132,7 @@ class Lines {
 beforeAll(async () => {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npm run build)`);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tim-native-cli-test-'));
-  emu = await startEmulator({ port: 0, log: () => undefined, admins: ['administrator'] });
+  emu = await startEmulator({ port: 0, log: () => undefined, admins: ['administrator'], customFields: { profile: ['Team', 'Mood'] } });
 });
 
 afterAll(async () => {
@@ -382,6 +382,13 @@ describe('as a user: TIM errors are named and explained', () => {
     expect(err.meaning).toContain('letters only');
   });
 
+  // Only custom fields registered in the console exist (https://cloud.tencent.com/document/product/269/1500);
+  // another is "40009 资料字段的 Tag 不存在" (TIMErrorCode.h, ERR_SVR_PROFILE_TAG_NOT_FOUND).
+  test('an unregistered custom profile key: 40009 from the emulator, named', async () => {
+    const err = await failure(['profile', 'set', '--user', 'alice', '--custom', 'Hobby=x'], 1);
+    expect(err).toMatchObject({ kind: 'tim', api: 'TIMProfileModifySelfUserProfile', code: 40009, name: 'ERR_SVR_PROFILE_TAG_NOT_FOUND' });
+  });
+
   test('watching yourself: 6017 invalid parameters', async () => {
     const err = await failure(['status', 'watch', 'bob', '--user', 'bob'], 1);
     expect(err).toMatchObject({ api: 'TIMSubscribeUserStatus', code: 6017, name: 'ERR_INVALID_PARAMETERS' });
@@ -535,6 +542,24 @@ describe('tim-native emulator', () => {
     emuCli.child.kill('SIGINT');
     await emuCli.next((l) => l === 'emulator stopped; database closed', 'stopped line');
     expect((await emuCli.exit()).code).toBe(0);
+  });
+
+  test('--profile-field and --member-field register custom fields as the console does; a bad one is a usage error', async () => {
+    type Event = { event: string; address?: string; customFields?: { profile: string[]; groupMember: string[] }; lenientCustomFields?: boolean };
+    const emuCli = new Lines(start(['emulator', '--port', '0', '--profile-field', 'Team,Tag_Profile_Custom_Mood', '--member-field', 'Level', '--json']));
+    const listening = await emuCli.json<Event>((e) => e.event === 'listening', 'listening line');
+    expect(listening).toMatchObject({
+      customFields: { profile: ['Tag_Profile_Custom_Team', 'Tag_Profile_Custom_Mood'], groupMember: ['Level'] },
+      lenientCustomFields: false,
+    });
+    const env = { TIM_EMULATOR_HOST: listening.address as string };
+    await json(['profile', 'set', '--user', 'lee', '--custom', 'Team=core'], env);
+    const err = await failure(['profile', 'set', '--user', 'lee', '--custom', 'Hobby=x'], 1, env);
+    expect(err).toMatchObject({ code: 40009 });
+    emuCli.child.kill('SIGINT');
+    expect((await emuCli.exit()).code).toBe(0);
+    const bad = await failure(['emulator', '--port', '0', '--profile-field', 'Team2'], 2);
+    expect(bad.message).toContain('invalid custom profile field "Team2"');
   });
 
   test('a port in use: a clear error, exit 1', async () => {

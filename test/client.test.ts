@@ -33,6 +33,7 @@ import { encodeFrame, FrameDecoder, FrameType, Op, PREFACE, PROTOCOL_VERSION } f
 import { TIMError } from '../lib/errors';
 import * as pkg from '../lib/index';
 import type { NetworkStatusEvent, UserProfile, UserProfileItem, UserStatus } from '../lib/types';
+import { PushEvent } from '../lib/emulator/protocol';
 import { ProtocolClient } from './helpers/protocol-client';
 
 const APP_ID = 1400000001;
@@ -670,6 +671,37 @@ describe('TIMClient: against a running emulator', () => {
       expect(await rejection(c.getUserStatus(['carol']))).toMatchObject({ code: 6014 });
     } finally {
       await other.close();
+    }
+  });
+
+  // TIMManager.h, the note on TIMSetKickedOfflineCallback: a device that quit without logging out
+  // and whose place another device took fails its next login with 6208
+  // (ERR_LOGIN_KICKED_OFF_BY_OTHER); logging in once more forces it on and kicks the other. The
+  // device is the SDK data folder (kTIMSdkConfigConfigFilePath).
+  test('kicked while offline: the next login rejects with 6208, the one after forces the device on and kicks the other', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'tim-device-'));
+    const config = { [C.kTIMSdkConfigConfigFilePath]: folder, [C.kTIMSdkConfigLogFilePath]: folder };
+    const watcher = await ProtocolClient.connect(emu.address, { sdkAppId: APP_ID, device: 'watcher' });
+    const other = await ProtocolClient.connect(emu.address, { sdkAppId: APP_ID, device: 'another-linux-device', platform: 'Linux' });
+    try {
+      expect((await watcher.login('watcher', emu.genUserSig('watcher'))).code).toBe(0);
+      expect((await watcher.subscribe(['gina'])).code).toBe(0);
+      const c = client({ emulator: emu.address });
+      c.init(APP_ID, config);
+      await c.login('gina', emu.genUserSig('gina'));
+      c.uninit(); // quits without logging out: the user goes Offline
+      await watcher.nextPush(PushEvent.UserStatusChanged, (p) => p.json.includes('"user_status_status_type":2'));
+      expect((await other.login('gina', emu.genUserSig('gina'))).code).toBe(0);
+
+      c.init(APP_ID, config);
+      expect(await rejection(c.login('gina', emu.genUserSig('gina')))).toMatchObject({ code: 6208, api: 'TIMLogin' });
+      await c.login('gina', emu.genUserSig('gina'));
+      await other.nextPush(PushEvent.KickedOffline);
+      c.uninit();
+    } finally {
+      await watcher.close();
+      await other.close();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

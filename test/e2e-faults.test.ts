@@ -175,7 +175,7 @@ suite('e2e: faults', () => {
     const protocolClients: ProtocolClient[] = [];
 
     beforeAll(async () => {
-      emu = await startEmulator({ port: 0, log: quiet });
+      emu = await startEmulator({ port: 0, log: quiet, customFields: { profile: ['Hobby'] } });
     });
     afterAll(async () => {
       await stopAllPeers();
@@ -290,12 +290,12 @@ suite('e2e: faults', () => {
     });
 
     test('an answer that would exceed 1 MB fails 9522 instead; the client keeps working', async () => {
-      const own = await startEmulator({ port: 0, log: quiet });
+      // 100 users with the largest profiles (3 x 500-byte strings, 20 x 500-byte custom values):
+      // about 1.2 MB of JSON together.
+      const keys = Array.from({ length: 20 }, (_, i) => `Key${String.fromCharCode(97 + i)}`);
+      const own = await startEmulator({ port: 0, log: quiet, customFields: { profile: keys } });
       const writers: ProtocolClient[] = [];
       try {
-        // 100 users with the largest profiles (3 x 500-byte strings, 20 x 500-byte custom values):
-        // about 1.2 MB of JSON together.
-        const keys = Array.from({ length: 20 }, (_, i) => `Key${String.fromCharCode(97 + i)}`);
         const item = {
           user_profile_item_nick_name: 'n'.repeat(500),
           user_profile_item_self_signature: 's'.repeat(500),
@@ -360,7 +360,7 @@ suite('e2e: faults', () => {
   test('server stop and restart on the same port with the same dataFile', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tim-e2e-data-'));
     const dataFile = path.join(dir, 'emulator.sqlite');
-    let emu = await startEmulator({ port: 0, dataFile, log: quiet });
+    let emu = await startEmulator({ port: 0, dataFile, log: quiet, customFields: { profile: ['Hobby'] } });
     const port = emu.port;
     const proxy = await HoldProxy.start(port);
     const passive: ProtocolClient[] = [];

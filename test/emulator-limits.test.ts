@@ -117,10 +117,11 @@ describe('attacks on an emulator in its own process', () => {
 
   test('a subscriber that never reads its pushes is closed once they pass maxQueuedBytes; the changes go on', async () => {
     emu = await EmulatorProcess.start({ limits: { maxQueuedBytes: 256 * 1024 } });
+    // Profile changes reach user-info subscribers (TIMManager.h 6.3), not status subscribers.
     const stuck = await loggedIn(emu.address, 'stuck', sig);
-    expect((await stuck.subscribe(['star'])).code).toBe(0);
+    expect((await stuck.subscribeUserInfo(['star'])).code).toBe(0);
     const watcher = await loggedIn(emu.address, 'watcher', sig);
-    expect((await watcher.subscribe(['star'])).code).toBe(0);
+    expect((await watcher.subscribeUserInfo(['star'])).code).toBe(0);
     const star = await loggedIn(emu.address, 'star', sig);
     const before = await emu.memory();
     stuck.socket.pause();

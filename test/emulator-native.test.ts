@@ -15,6 +15,8 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { emulatorLibraryPath } from '../lib/binding';
 import { startEmulator, type Emulator, type RequestLogEntry } from '../lib/emulator';
+import { PushEvent } from '../lib/emulator/protocol';
+import { ProtocolClient } from './helpers/protocol-client';
 
 const ROOT = path.join(__dirname, '..');
 const SDK_APP_ID = 1400000000;
@@ -132,8 +134,10 @@ class Driver {
     return this.result(id);
   }
 
-  async init(address: string): Promise<void> {
-    this.send(`init ${SDK_APP_ID} ${JSON.stringify({ tim_native_emulator_address: address })}`);
+  /** TIMInit against `address`; `configFolder` is the SDK data folder (the device's identity). */
+  async init(address: string, configFolder?: string): Promise<void> {
+    const config = { tim_native_emulator_address: address, ...(configFolder !== undefined ? { sdk_config_config_file_path: configFolder } : {}) };
+    this.send(`init ${SDK_APP_ID} ${JSON.stringify(config)}`);
     expect((await this.ret('TIMInit')).ret).toBe(0);
   }
 
@@ -161,6 +165,8 @@ function apiName(api: string): string {
     setstatus: 'TIMSetSelfStatus',
     subscribe: 'TIMSubscribeUserStatus',
     unsubscribe: 'TIMUnsubscribeUserStatus',
+    subinfo: 'TIMSubscribeUserInfo',
+    unsubinfo: 'TIMUnsubscribeUserInfo',
   };
   return names[api];
 }
@@ -343,8 +349,12 @@ describeUnix('emulator client library (C ABI, loaded by path)', () => {
 
     link.hold();
     d.send(`twice 2 3 login alice ${emu.genUserSig('alice')}`);
-    expect((await d.ret('TIMLogin')).status).toBe(LOGINING);
+    // As the vendor (conformance: login status timing): TIMLogin returns with the status
+    // unchanged; the library's thread turns it to Logining when it takes the request, which is
+    // before it answers the second TIMLogin 7501 (one callback thread, FIFO).
+    expect((await d.ret('TIMLogin')).status).toBe(UNLOGINED);
     expect(await d.result(3)).toMatchObject({ code: 7501 });
+    expect(await d.status()).toMatchObject({ status: LOGINING, userIdRet: -2, userId: '' });
     link.release();
     expect(await d.result(2)).toMatchObject({ code: 0, desc: '', json: '' });
     expect(await d.status()).toMatchObject({ status: LOGINED, userIdRet: 0, userId: 'alice' });
@@ -503,6 +513,105 @@ describeUnix('emulator client library (C ABI, loaded by path)', () => {
     expect(await d.call(2, 'getstatus', '["sue"]')).toMatchObject({ code: 6014 });
   });
 
+  describe('devices (the SDK data folder) and platforms', () => {
+    const PLATFORM = process.platform === 'win32' ? 'Windows' : process.platform === 'darwin' ? 'Mac' : 'Linux';
+    let watcher: ProtocolClient;
+    let folders: string;
+
+    beforeEach(async () => {
+      folders = fs.mkdtempSync(path.join(tmp, 'devices-'));
+      watcher = await ProtocolClient.connect(emu.address, { sdkAppId: SDK_APP_ID, platform: 'Web' });
+      expect((await watcher.login('watcher', emu.genUserSig('watcher'))).code).toBe(0);
+    });
+    afterEach(() => watcher.destroy());
+
+    const folder = (name: string): string => {
+      const dir = path.join(folders, name);
+      fs.mkdirSync(dir, { recursive: true });
+      return dir;
+    };
+
+    /** Waits until the server has seen `userId` go Offline (its last connection dropped). */
+    const offlineSeen = (userId: string): Promise<unknown> =>
+      watcher.nextPush(PushEvent.UserStatusChanged, (p) =>
+        (JSON.parse(p.json) as Array<Record<string, unknown>>).some((s) => s['user_status_identifier'] === userId && s['user_status_status_type'] === 2),
+      );
+
+    async function loggedInDriver(userId: string, dir: string, address = emu.address): Promise<Driver> {
+      const d = driver();
+      d.send('listeners');
+      await d.init(address, dir);
+      expect(await d.call(1, 'login', userId, emu.genUserSig(userId))).toMatchObject({ code: 0 });
+      return d;
+    }
+
+    // TIMManager.h, the note on TIMSetKickedOfflineCallback (kicked while offline), with the
+    // device told apart by its data folder (kTIMSdkConfigConfigFilePath).
+    test('the data folder is the device: the same folder comes back freely, another one is 6208 once', async () => {
+      expect((await watcher.subscribe(['pat'])).code).toBe(0);
+      const first = await loggedInDriver('pat', folder('desk'));
+      await first.kill();
+      await offlineSeen('pat');
+      const back = await loggedInDriver('pat', folder('desk')); // same device: no 6208
+      await back.kill();
+      await offlineSeen('pat');
+      const other = await loggedInDriver('pat', folder('laptop'));
+      const again = driver();
+      again.send('listeners');
+      await again.init(emu.address, folder('desk'));
+      expect(await again.call(1, 'login', 'pat', emu.genUserSig('pat'))).toMatchObject({ code: 6208 });
+      expect(await again.status()).toMatchObject({ status: UNLOGINED });
+      expect(await other.call(2, 'getstatus', '["pat"]')).toMatchObject({ code: 0 });
+      expect(await again.call(2, 'login', 'pat', emu.genUserSig('pat'))).toMatchObject({ code: 0 });
+      await other.take((l) => l.ev === 'kicked', 'kicked');
+      expect(await other.call(3, 'getstatus', '["pat"]')).toMatchObject({ code: 6014 });
+    });
+
+    // The header's rule applies to the automatic login after a reconnect too: it must not kick a
+    // device that logged in meanwhile. It is refused (6208) and the session ends the way the
+    // vendor ends one: the kicked-offline listener, then UnLogined. Logging in again forces it.
+    test('after a reconnect the automatic login does not kick a newer device: kickedOffline, then UnLogined', async () => {
+      expect((await watcher.subscribe(['quinn'])).code).toBe(0);
+      const refusedBefore = requests.filter((r) => r.op === 'LOGIN' && r.code === 6208).length;
+      const link = await relay();
+      const old = await loggedInDriver('quinn', folder('phone'), link.address);
+      await link.cut();
+      await offlineSeen('quinn');
+      const newer = await loggedInDriver('quinn', folder('tablet'));
+      await link.listen();
+      await old.take((l) => l.ev === 'kicked', 'kicked');
+      expect(await old.status()).toMatchObject({ status: UNLOGINED, userIdRet: -2 });
+      expect(requests.filter((r) => r.op === 'LOGIN' && r.code === 6208)).toHaveLength(refusedBefore + 1);
+      expect(await newer.call(2, 'getstatus', '["quinn"]')).toMatchObject({ code: 0 });
+      expect(newer.lines.some((l) => l.ev === 'kicked')).toBe(false);
+
+      expect(await old.call(3, 'login', 'quinn', emu.genUserSig('quinn'))).toMatchObject({ code: 0 });
+      await newer.take((l) => l.ev === 'kicked', 'kicked');
+    });
+
+    test('user_status_online_devices names the platform the library runs on', async () => {
+      const d = await loggedInDriver('ola', folder('ola'));
+      const cb = await d.call(2, 'getstatus', '["ola"]');
+      expect(JSON.parse(cb.json as string)[0]).toMatchObject({ user_status_status_type: 1, user_status_online_devices: [PLATFORM] });
+      expect(JSON.parse((await watcher.getStatus(['ola'])).json)[0].user_status_online_devices).toEqual([PLATFORM]);
+    });
+
+    // TIMManager.h 6.3 / 6.4 and the note on TIMSetUserInfoChangedCallback.
+    test('TIMSubscribeUserInfo / TIMUnsubscribeUserInfo: userInfoChanged for subscribed users only; NULL unsubscribes all', async () => {
+      const d = await loggedInDriver('uma', folder('uma'));
+      expect(await d.call(2, 'subinfo', '["watcher"]')).toMatchObject({ code: 0, json: '' });
+      expect((await watcher.modifyProfile({ user_profile_item_nick_name: 'W' })).code).toBe(0);
+      const changed = await d.take((l) => l.ev === 'userInfo', 'userInfo');
+      expect(JSON.parse(changed.json as string)).toMatchObject([{ user_profile_identifier: 'watcher', user_profile_nick_name: 'W' }]);
+      expect(await d.call(3, 'unsubinfo', '-')).toMatchObject({ code: 0 });
+      expect((await watcher.modifyProfile({ user_profile_item_nick_name: 'W2' })).code).toBe(0);
+      // Ordered after the change: a push sent for it would have come before this answer.
+      expect(await d.call(4, 'getstatus', '["uma"]')).toMatchObject({ code: 0 });
+      expect(d.lines.filter((l) => l.ev === 'userInfo')).toHaveLength(1);
+      expect(await d.call(5, 'subinfo', 'not-json')).toMatchObject({ code: 6027 });
+    });
+  });
+
   test('a login where nothing listens fails at once with 9510 naming the address', async () => {
     const closed = await new Promise<number>((resolve) => {
       const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -514,7 +623,7 @@ describeUnix('emulator client library (C ABI, loaded by path)', () => {
     d.send('listeners');
     await d.init(`127.0.0.1:${closed}`);
     d.send(`call 1 login zed ${emu.genUserSig('zed')}`);
-    expect(await d.ret('TIMLogin')).toMatchObject({ ret: 0, status: LOGINING });
+    expect(await d.ret('TIMLogin')).toMatchObject({ ret: 0, status: UNLOGINED });
     const answer = await d.result(1);
     expect(answer).toMatchObject({ code: 9510, desc: `connection refused by 127.0.0.1:${closed} (is the emulator running there?)` });
     // The refusal is the answer, not something to retry until the 5 s deadline: at most the

@@ -65,7 +65,8 @@ async function profileOf(c: ProtocolClient, userId: string): Promise<Record<stri
 }
 
 beforeEach(async () => {
-  emu = await startEmulator({ port: 0, log: quiet });
+  // The custom profile fields these tests write, registered as the console would.
+  emu = await startEmulator({ port: 0, log: quiet, customFields: { profile: ['Mood', 'Str', 'abcdefgh'] } });
 });
 
 afterEach(async () => {
@@ -74,11 +75,11 @@ afterEach(async () => {
 });
 
 describe('handshake and framing', () => {
-  test('WELCOME carries version 1 and the server time', async () => {
+  test('WELCOME carries version 2 and the server time', async () => {
     const before = Date.now();
     const c = await connect();
     const after = Date.now();
-    expect(c.welcome!.version).toBe(1);
+    expect(c.welcome!.version).toBe(2);
     // Read by the server (this process's clock) between the two readings around connect().
     const serverTimeMs = Number(c.welcome!.serverTimeMs);
     expect(serverTimeMs >= before && serverTimeMs <= after).toBe(true);
@@ -86,10 +87,28 @@ describe('handshake and framing', () => {
   });
 
   test('an unknown protocol version is refused with 6017 and the connection closes', async () => {
-    await expect(ProtocolClient.connect(emu.address, { version: 2 })).rejects.toMatchObject({
-      constructor: HandshakeRefusedError,
-      code: 6017,
-    });
+    for (const version of [1, 3]) {
+      await expect(ProtocolClient.connect(emu.address, { version })).rejects.toMatchObject({
+        constructor: HandshakeRefusedError,
+        code: 6017,
+        desc: 'unsupported protocol version',
+      });
+    }
+  });
+
+  test('HELLO must name a platform of the console\'s login policy and a short printable device identity', async () => {
+    // Platforms: Chat console, Login Settings (https://www.tencentcloud.com/document/product/1047/34419).
+    for (const platform of ['', 'linux', 'PC', 'Symbian']) {
+      await expect(ProtocolClient.connect(emu.address, { platform })).rejects.toMatchObject({ code: 6017, desc: expect.stringMatching(/^unknown platform/) });
+    }
+    for (const device of ['a b', 'x'.repeat(65), 'é']) {
+      await expect(ProtocolClient.connect(emu.address, { device })).rejects.toMatchObject({ code: 6017, desc: expect.stringMatching(/device identity/) });
+    }
+    for (const platform of ['Android', 'iPhone', 'iPad', 'Windows', 'Mac', 'Linux', 'Web']) {
+      const c = await ProtocolClient.connect(emu.address, { platform, device: 'd'.repeat(64) });
+      clients.push(c);
+      expect(c.welcome!.version).toBe(2);
+    }
   });
 
   test('a request before HELLO closes the connection', async () => {
@@ -268,7 +287,7 @@ describe('profiles', () => {
   test('MODIFY_PROFILE sets several fields at once, adds the custom prefix and pushes the new profile', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
-    expect((await bob.subscribe(['alice'])).code).toBe(0);
+    expect((await bob.subscribeUserInfo(['alice'])).code).toBe(0);
     const r = await alice.modifyProfile({
       user_profile_item_nick_name: 'Alice 爱丽丝',
       user_profile_item_gender: 2,
@@ -368,14 +387,30 @@ describe('profiles', () => {
     expect(r.code).toBe(0);
   });
 
-  test('an app uses at most 20 custom keys; existing keys stay writable', async () => {
+  const item = (k: string): Record<string, string> => ({
+    user_profile_custom_string_info_key: k,
+    user_profile_custom_string_info_value: 'v',
+  });
+
+  // A custom field must be declared in the console first (https://cloud.tencent.com/document/product/269/1500:
+  // "App 管理员可以通过即时通信 IM 控制台 > 应用配置 > 功能配置 申请自定义资料字段"); the service's answer for a tag
+  // the app does not have is 40009 ("资料字段的 Tag 不存在", TIMErrorCode.h ERR_SVR_PROFILE_TAG_NOT_FOUND).
+  test('an unregistered custom key is 40009 and changes nothing; one registered later is writable', async () => {
     const alice = await loggedIn('alice');
-    const letters = 'ABCDEFGHIJKLMNOPQRSTU';
-    const item = (k: string): Record<string, string> => ({
-      user_profile_custom_string_info_key: k,
-      user_profile_custom_string_info_value: 'v',
-    });
-    const twenty = [...letters.slice(0, 20)].map((k) => item(`K${k.toLowerCase()}`));
+    const r = await alice.modifyProfile({ user_profile_item_nick_name: 'changed?', user_profile_item_custom_string_array: [item('Team')] });
+    expect(r.code).toBe(40009);
+    expect(r.desc).toContain('Tag_Profile_Custom_Team');
+    expect(await profileOf(alice, 'alice')).toMatchObject({ user_profile_nick_name: '', user_profile_custom_string_array: [] });
+    expect(await settledPushes(alice)).toEqual([]);
+    emu.registerCustomFields({ profile: ['Team'] });
+    expect((await alice.modifyProfile({ user_profile_item_custom_string_array: [item('Tag_Profile_Custom_Team')] })).code).toBe(0);
+  });
+
+  test('lenient (not what the service does): keys registered on first use, at most 20, then 9001', async () => {
+    await emu.close();
+    emu = await startEmulator({ port: 0, log: quiet, lenientCustomFields: true });
+    const alice = await loggedIn('alice');
+    const twenty = [...'abcdefghijklmnopqrst'].map((k) => item(`K${k}`));
     expect((await alice.modifyProfile({ user_profile_item_custom_string_array: twenty })).code).toBe(0);
     const bob = await loggedIn('bob');
     expect((await bob.modifyProfile({ user_profile_item_custom_string_array: [item('Ka')] })).code).toBe(0);
@@ -385,8 +420,10 @@ describe('profiles', () => {
   test('GET_PROFILES validates its parameter', async () => {
     const alice = await loggedIn('alice');
     const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `u${i}`);
+    // 100 ids per call is recommended, not a limit (V2TIMManager getUsersInfo: "userIDList 建议一次最大
+    // 100 个 ... 后台限制数据包最大为 1M"): only the 1 MB answer frame bounds a call (9522).
     expect((await alice.getProfiles(ids(100))).code).toBe(0);
-    expect((await alice.getProfiles(ids(101))).code).toBe(6017);
+    expect((await alice.getProfiles(ids(2000))).code).toBe(0);
     expect((await alice.getProfiles([])).code).toBe(6017);
     expect((await alice.getProfiles('{"friendship_getprofilelist_param_identifier_array":')).code).toBe(6027);
     expect((await alice.getProfiles('{"friendship_getprofilelist_param_identifier_array":"alice"}')).code).toBe(6017);
@@ -404,6 +441,9 @@ describe('profiles', () => {
   });
 
   test('an answer over 1 MB fails with 9522 instead of being sent', async () => {
+    const keys = [...'ABCDEFGHIJKLMNOPQRST'].map((k) => `K${k}`);
+    await emu.close();
+    emu = await startEmulator({ port: 0, log: quiet, customFields: { profile: keys } });
     const c = await connect();
     const custom = [...'ABCDEFGHIJKLMNOPQRST'].map((k) => ({
       user_profile_custom_string_info_key: `K${k}`,
@@ -439,7 +479,7 @@ describe('status', () => {
       user_status_identifier: 'alice',
       user_status_status_type: 1,
       user_status_custom_status: '',
-      user_status_online_devices: [],
+      user_status_online_devices: ['Linux'],
     });
     expect(statusOf(r.json).map((s) => s.type)).toEqual([1, 1, 3, 1]);
 
@@ -603,15 +643,222 @@ describe('subscriptions', () => {
     expect(await changed('u201')).toBe(true);
   });
 
-  test('USER_INFO_CHANGED reaches status subscribers only', async () => {
+  // TIMManager.h, the note on TIMSetUserInfoChangedCallback: the callback fires only for users
+  // subscribed with TIMSubscribeUserInfo; status subscribers get nothing of a profile change.
+  test('USER_INFO_CHANGED reaches user-info subscribers only, not status subscribers', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
     const carol = await loggedIn('carol');
-    await bob.subscribe(['alice']);
+    expect((await bob.subscribeUserInfo(['alice'])).code).toBe(0);
+    expect((await carol.subscribe(['alice'])).code).toBe(0);
     await alice.modifyProfile({ user_profile_item_level: 3 });
     const p = await bob.nextPush(PushEvent.UserInfoChanged);
     expect((JSON.parse(p.json) as Array<Record<string, unknown>>)[0]!['user_profile_level']).toBe(3);
     expect(await settledPushes(carol)).toEqual([]);
+  });
+
+  // TIMManager.h 6.3: "the list holds at most 200; beyond it the earliest subscribed is evicted".
+  test('SUBSCRIBE_USER_INFO keeps 200 users, evicting the earliest subscribed', async () => {
+    const watcher = await loggedIn('watcher');
+    const first = await loggedIn('u0');
+    const last = await loggedIn('u200');
+    const ids = Array.from({ length: 200 }, (_, i) => `u${i}`);
+    expect((await watcher.subscribeUserInfo(ids)).code).toBe(0);
+    expect((await watcher.subscribeUserInfo(['u200'])).code).toBe(0);
+    await first.modifyProfile({ user_profile_item_level: 1 });
+    await last.modifyProfile({ user_profile_item_level: 2 });
+    const pushes = await settledPushes(watcher);
+    expect(pushes.map((p) => (JSON.parse(p.json) as Array<Record<string, unknown>>)[0]!['user_profile_identifier'])).toEqual(['u200']);
+  });
+
+  // TIMManager.h 6.4: "when json_user_id_list is empty or nullptr, every subscription is cancelled".
+  test('UNSUBSCRIBE_USER_INFO removes the listed users; "", null and [] remove all', async () => {
+    const watcher = await loggedIn('watcher');
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    for (const all of ['', 'null', '[]']) {
+      expect((await watcher.subscribeUserInfo(['alice', 'bob'])).code).toBe(0);
+      expect((await watcher.unsubscribeUserInfo(['bob'])).code).toBe(0);
+      await bob.modifyProfile({ user_profile_item_level: 1 });
+      await alice.modifyProfile({ user_profile_item_level: 1 });
+      expect((await settledPushes(watcher)).map((p) => p.event)).toEqual([PushEvent.UserInfoChanged]);
+      expect((await watcher.unsubscribeUserInfo(all)).code).toBe(0);
+      await alice.modifyProfile({ user_profile_item_level: 2 });
+      expect(await settledPushes(watcher)).toEqual([]);
+    }
+  });
+
+  test('SUBSCRIBE_USER_INFO validates its list (6027, 6017) and needs a login (6014); subscribing to yourself changes nothing', async () => {
+    const c = await loggedIn('alice');
+    expect((await c.subscribeUserInfo('[')).code).toBe(6027);
+    for (const bad of ['{}', '[]', '[1]', '[""]', JSON.stringify(Array.from({ length: 201 }, (_, i) => `u${i}`))]) {
+      expect({ bad, code: (await c.subscribeUserInfo(bad)).code }).toEqual({ bad, code: 6017 });
+    }
+    expect((await c.subscribeUserInfo(['alice'])).code).toBe(0);
+    await c.modifyProfile({ user_profile_item_level: 4 });
+    expect((await settledPushes(c)).map((p) => p.event)).toEqual([PushEvent.SelfInfoUpdated]);
+    const anonymous = await connect();
+    expect((await anonymous.subscribeUserInfo(['alice'])).code).toBe(6014);
+    expect((await anonymous.unsubscribeUserInfo()).code).toBe(6014);
+  });
+
+  test('user-info subscriptions end with the login', async () => {
+    const watcher = await loggedIn('watcher');
+    const alice = await loggedIn('alice');
+    expect((await watcher.subscribeUserInfo(['alice'])).code).toBe(0);
+    expect((await watcher.logout()).code).toBe(0);
+    expect((await watcher.login('watcher', emu.genUserSig('watcher'))).code).toBe(0);
+    await alice.modifyProfile({ user_profile_item_level: 9 });
+    expect(await settledPushes(watcher)).toEqual([]);
+  });
+});
+
+describe('devices and platforms', () => {
+  /**
+   * Drops `c` and waits until the server has ended its login: `watcher` (subscribed to `userId`)
+   * gets the user's Offline push. A client's own `closed` says nothing about when the server saw it.
+   */
+  async function dropSeen(c: ProtocolClient, watcher: ProtocolClient, userId: string): Promise<void> {
+    c.destroy();
+    await watcher.nextPush(PushEvent.UserStatusChanged, (p) => statusOf(p.json).some((s) => s.id === userId && s.type === 2));
+  }
+
+  /** Asks until `read` answers `expected` (the server handles a dropped socket in its own time). */
+  async function eventually<T>(read: () => Promise<T>, expected: T): Promise<void> {
+    for (let i = 0; i < 1000; i++) {
+      if (JSON.stringify(await read()) === JSON.stringify(expected)) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await read()).toEqual(expected);
+  }
+
+  /** A connection of `device` on `platform`, logged in as `userId` (the LOGIN's answer is returned too). */
+  async function device(userId: string, dev: string, platform = 'Linux'): Promise<{ c: ProtocolClient; code: number }> {
+    const c = await ProtocolClient.connect(emu.address, { device: dev, platform });
+    clients.push(c);
+    return { c, code: (await c.login(userId, emu.genUserSig(userId))).code };
+  }
+
+  // TIMManager.h, the note on TIMSetKickedOfflineCallback: device 1 quits without logging out,
+  // device 2 logs in; device 1's next login fails with 6208 (ERR_LOGIN_KICKED_OFF_BY_OTHER); its
+  // login after that forces it online and device 2 gets the kicked-offline callback.
+  test('kicked while offline: 6208 once, then the next login forces the device on and kicks the other', async () => {
+    const watcher = await device('watcher', 'w');
+    await watcher.c.subscribe(['alice']);
+    const one = await device('alice', 'device-1');
+    expect(one.code).toBe(0);
+    await dropSeen(one.c, watcher.c, 'alice');
+    const two = await device('alice', 'device-2');
+    expect(two.code).toBe(0);
+    expect(await settledPushes(two.c)).toEqual([]);
+
+    const again = await ProtocolClient.connect(emu.address, { device: 'device-1', platform: 'Linux' });
+    clients.push(again);
+    const refused = await again.login('alice', emu.genUserSig('alice'));
+    expect(refused).toMatchObject({ code: 6208, desc: expect.stringMatching(/kicked off by another device while offline/) });
+    expect((await again.getStatus(['alice'])).code).toBe(6014);
+    expect(await settledPushes(two.c)).toEqual([]);
+    expect((await two.c.getStatus(['alice'])).code).toBe(0);
+
+    expect((await again.login('alice', emu.genUserSig('alice'))).code).toBe(0);
+    await two.c.nextPush(PushEvent.KickedOffline);
+    expect((await two.c.getStatus(['alice'])).code).toBe(6014);
+  });
+
+  test('kicked while online: the kicked-offline push, and no 6208 at its next login', async () => {
+    const one = await device('alice', 'device-1');
+    const two = await device('alice', 'device-2');
+    await one.c.nextPush(PushEvent.KickedOffline);
+    expect(two.code).toBe(0);
+    expect((await one.c.login('alice', emu.genUserSig('alice'))).code).toBe(0);
+    await two.c.nextPush(PushEvent.KickedOffline);
+  });
+
+  test('no 6208 after a logout, for the same device coming back, or for another platform', async () => {
+    const watcher = await device('watcher', 'w');
+    await watcher.c.subscribe(['alice', 'bob', 'carol']);
+    const one = await device('alice', 'device-1');
+    expect((await one.c.logout()).code).toBe(0);
+    one.c.destroy();
+    expect((await device('alice', 'device-2')).code).toBe(0);
+    expect((await device('alice', 'device-1')).code).toBe(0);
+
+    const bob = await device('bob', 'bob-1');
+    await dropSeen(bob.c, watcher.c, 'bob');
+    expect((await device('bob', 'bob-1')).code).toBe(0);
+
+    const carol = await device('carol', 'carol-desktop', 'Linux');
+    await dropSeen(carol.c, watcher.c, 'carol');
+    expect((await device('carol', 'carol-phone', 'Android')).code).toBe(0);
+    expect((await device('carol', 'carol-desktop', 'Linux')).code).toBe(0);
+  });
+
+  test('a refused 6208 login changes nothing else on its connection', async () => {
+    const watcher = await device('watcher', 'w');
+    await watcher.c.subscribe(['alice']);
+    const one = await device('alice', 'device-1');
+    await dropSeen(one.c, watcher.c, 'alice');
+    await device('alice', 'device-2');
+    const again = await device('bob', 'device-1');
+    expect(again.code).toBe(0);
+    expect((await again.c.login('alice', emu.genUserSig('alice'))).code).toBe(6208);
+    expect(statusOf((await again.c.getStatus(['bob'])).json)).toEqual([{ id: 'bob', type: 1, custom: '' }]);
+  });
+
+  // Default multi-device policy (https://www.tencentcloud.com/document/product/1047/47970, note 7):
+  // "by default each platform supports one online terminal (e.g. Android and Android kick each
+  // other)"; other platforms stay online together.
+  test('one session per platform: the same platform kicks, other platforms stay online and are listed', async () => {
+    const desktop = await device('alice', 'pc', 'Windows');
+    const phone = await device('alice', 'phone-1', 'Android');
+    const web = await device('alice', 'browser', 'Web');
+    const watcher = await device('watcher', 'w');
+    const devices = async (): Promise<unknown> => JSON.parse((await watcher.c.getStatus(['alice'])).json)[0].user_status_online_devices;
+    expect(await devices()).toEqual(['Windows', 'Android', 'Web']);
+    expect(await settledPushes(desktop.c)).toEqual([]);
+
+    const phone2 = await device('alice', 'phone-2', 'Android');
+    expect(phone2.code).toBe(0);
+    await phone.c.nextPush(PushEvent.KickedOffline);
+    expect(await settledPushes(desktop.c)).toEqual([]);
+    expect(await settledPushes(web.c)).toEqual([]);
+    expect(await devices()).toEqual(['Windows', 'Web', 'Android']);
+
+    expect((await web.c.logout()).code).toBe(0);
+    expect(await devices()).toEqual(['Windows', 'Android']);
+    desktop.c.destroy();
+    await eventually(devices, ['Android']);
+    expect(statusOf((await watcher.c.getStatus(['alice'])).json)[0]!.type).toBe(1);
+  });
+
+  test('one platform leaving does not change the status type; the last one does, once', async () => {
+    const desktop = await device('alice', 'pc', 'Windows');
+    const phone = await device('alice', 'phone', 'iPhone');
+    const watcher = await device('watcher', 'w');
+    expect((await watcher.c.subscribe(['alice'])).code).toBe(0);
+    expect((await phone.c.setStatus('commuting')).code).toBe(0);
+    // The custom status reaches the subscriber and every device of the user (TIMManager.h 3.5, case 3).
+    expect(statusOf((await watcher.c.nextPush(PushEvent.UserStatusChanged)).json)).toEqual([{ id: 'alice', type: 1, custom: 'commuting' }]);
+    await desktop.c.nextPush(PushEvent.UserStatusChanged);
+    await phone.c.nextPush(PushEvent.UserStatusChanged);
+
+    desktop.c.destroy();
+    const devices = async (): Promise<unknown> => JSON.parse((await watcher.c.getStatus(['alice'])).json)[0].user_status_online_devices;
+    await eventually(devices, ['iPhone']);
+    expect(await settledPushes(watcher.c)).toEqual([]);
+    expect(statusOf((await watcher.c.getStatus(['alice'])).json)).toEqual([{ id: 'alice', type: 1, custom: 'commuting' }]);
+    phone.c.destroy();
+    expect(statusOf((await watcher.c.nextPush(PushEvent.UserStatusChanged)).json)).toEqual([{ id: 'alice', type: 2, custom: '' }]);
+  });
+
+  test('a profile change reaches every device of the user as SELF_INFO_UPDATED', async () => {
+    const desktop = await device('alice', 'pc', 'Mac');
+    const phone = await device('alice', 'phone', 'iPad');
+    expect((await phone.c.modifyProfile({ user_profile_item_nick_name: 'Al' })).code).toBe(0);
+    for (const c of [desktop.c, phone.c]) {
+      const p = await c.nextPush(PushEvent.SelfInfoUpdated);
+      expect(JSON.parse(p.json)).toMatchObject({ user_profile_identifier: 'alice', user_profile_nick_name: 'Al' });
+    }
   });
 });
 
@@ -633,7 +880,7 @@ describe('persistence and lifecycle', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tim-emu-'));
     try {
       const dataFile = join(dir, 'emu.sqlite');
-      const first = await startEmulator({ port: 0, dataFile, log: quiet });
+      const first = await startEmulator({ port: 0, dataFile, log: quiet, customFields: { profile: ['Str'] } });
       const alice = await ProtocolClient.connect(first.address);
       expect((await alice.login('alice', first.genUserSig('alice'))).code).toBe(0);
       const patch = {
@@ -656,6 +903,9 @@ describe('persistence and lifecycle', () => {
         expect((await bob.login('bob', second.genUserSig('bob'))).code).toBe(0);
         expect(await profileOf(bob, 'alice')).toEqual(before);
         expect(statusOf((await bob.getStatus(['alice'])).json)).toEqual([{ id: 'alice', type: 3, custom: '' }]);
+        // The registration is kept with the data, as the console keeps it.
+        expect(second.registerCustomFields({}).profile).toEqual(['Tag_Profile_Custom_Str']);
+        expect((await bob.modifyProfile({ user_profile_item_custom_string_array: [{ user_profile_custom_string_info_key: 'Str', user_profile_custom_string_info_value: 'b' }] })).code).toBe(0);
         bob.destroy();
       } finally {
         await second.close();
@@ -790,8 +1040,8 @@ describe('Presence API of the REST side', () => {
     store.ensureAccount('alice');
     const alice = fakeClient();
     const watcher = fakeClient();
-    hub.login(alice, 'alice');
-    hub.login(watcher, 'watcher');
+    hub.login(alice, 'alice', { device: 'dev-alice', platform: 'Linux' });
+    hub.login(watcher, 'watcher', { device: 'dev-watcher', platform: 'Linux' });
     hub.subscribe(watcher, ['alice']);
     hub.setCustomStatus(alice, 'here');
     alice.frames.length = 0;
@@ -803,21 +1053,38 @@ describe('Presence API of the REST side', () => {
     expect(alice.ended).toBe(1);
     expect(hub.userOf(alice)).toBeUndefined();
     expect(hub.isOnline('alice')).toBe(false);
-    expect(hub.status('alice')).toEqual({ type: 3, custom: '' });
+    expect(hub.status('alice')).toEqual({ type: 3, custom: '', devices: [] });
     expect(watcher.frames).toHaveLength(1);
     expect(statusOf((watcher.frames[0] as { json: string }).json)).toEqual([{ id: 'alice', type: 3, custom: '' }]);
     expect(hub.kick('alice')).toBe(false);
     close();
   });
 
-  test('profileChanged() pushes SELF_INFO_UPDATED to the user and USER_INFO_CHANGED to its subscribers', () => {
+  test('kick() ends the user\'s sessions on every platform', () => {
+    const { hub, close } = setup();
+    const desktop = fakeClient();
+    const phone = fakeClient();
+    hub.login(desktop, 'alice', { device: 'pc', platform: 'Windows' });
+    hub.login(phone, 'alice', { device: 'phone', platform: 'Android' });
+    expect(hub.status('alice')).toEqual({ type: 1, custom: '', devices: ['Windows', 'Android'] });
+    expect(hub.kick('alice')).toBe(true);
+    for (const c of [desktop, phone]) {
+      expect(c.frames).toEqual([{ type: FrameType.Push, event: PushEvent.KickedOffline, json: '' }]);
+      expect(c.ended).toBe(1);
+    }
+    expect(hub.status('alice')).toEqual({ type: 3, custom: '', devices: [] });
+    close();
+  });
+
+  test('profileChanged() pushes SELF_INFO_UPDATED to the user and USER_INFO_CHANGED to its user-info subscribers', () => {
     const { hub, store, close } = setup();
     store.ensureAccount('alice', { nick: 'Al', faceUrl: 'f' });
     const alice = fakeClient();
     const watcher = fakeClient();
-    hub.login(alice, 'alice');
-    hub.login(watcher, 'watcher');
-    hub.subscribe(watcher, ['alice']);
+    hub.login(alice, 'alice', { device: 'dev-alice', platform: 'Linux' });
+    hub.login(watcher, 'watcher', { device: 'dev-watcher', platform: 'Linux' });
+    hub.subscribeInfo(watcher, ['alice']);
+    store.registerCustomKeys(['Tag_Profile_Custom_Str']);
     store.updateProfile('alice', { level: 5, custom: { Tag_Profile_Custom_Str: 'x' } });
     hub.profileChanged('alice');
     hub.profileChanged('nobody');
@@ -848,5 +1115,20 @@ describe('Presence API of the REST side', () => {
     expect(store.hasAccount('bob')).toBe(false);
     expect(store.getProfiles(['bob', 'alice', 'alice']).map((p) => p.userId)).toEqual(['alice']);
     close();
+  });
+
+  test('a data file from before custom-field registration keeps the keys it holds values for', () => {
+    const db = openDatabase(':memory:');
+    try {
+      db.exec(`CREATE TABLE accounts (user_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE profile_custom (user_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (user_id, key)) WITHOUT ROWID;
+        INSERT INTO accounts VALUES ('alice', 1);
+        INSERT INTO profile_custom VALUES ('alice', 'Tag_Profile_Custom_Old', 'v');`);
+      const store = new SqliteProfileStore(db);
+      expect([...store.customKeys()]).toEqual(['Tag_Profile_Custom_Old']);
+      expect(() => store.updateProfile('alice', { custom: { Tag_Profile_Custom_New: 'x' } })).toThrow(expect.objectContaining({ code: 40009 }));
+    } finally {
+      db.close();
+    }
   });
 });

@@ -246,10 +246,10 @@ describe('raw binding loader', () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(/is not a TIM library; missing symbols: TIMInit, TIMUninit, /);
-    for (const symbol of ['TIMGetSDKVersion', 'TIMGetUserStatus', 'TIMSetUserInfoChangedCallback']) {
+    for (const symbol of ['TIMGetSDKVersion', 'TIMGetUserStatus', 'TIMSubscribeUserInfo', 'TIMUnsubscribeUserInfo', 'TIMSetUserInfoChangedCallback']) {
       expect(message).toContain(symbol);
     }
-    expect(message.split(', ')).toHaveLength(21);
+    expect(message.split(', ')).toHaveLength(23);
   });
 
   test('reports why a library cannot be loaded', () => {

@@ -61,6 +61,19 @@ describe('common checks (raw HTTP)', () => {
     expectFail(await h.raw(ONLINE, QUERY_BODY, h.query({ usersig: otherApp })), 70014);
   });
 
+  // A sig of another user than `identifier` is the service's 70013: "70013 | 请求中的 UserID 与生成 UserSig
+  // 时使用的 UserID 不一致" (REST common error codes, https://cloud.tencent.com/document/product/269/1671;
+  // TIMErrorCode.h: ERR_SVR_ACCOUNT_USERSIG_MISMATCH_ID = 70013). Not 60004/60005 ("账号或签名错误"),
+  // which the page keeps for a missing or unreadable identifier. The sig is checked before the admin
+  // rule, so a non-admin identifier with an admin's sig is 70013 too.
+  test("70013: an admin's sig under another identifier, an admin identifier with another admin's sig", async () => {
+    expectFail(await h.raw(ONLINE, QUERY_BODY, h.query({ identifier: 'administrator', usersig: h.sig('ops') })), 70013);
+    expectFail(await h.raw(ONLINE, QUERY_BODY, h.query({ identifier: 'ops', usersig: h.sig('administrator') })), 70013);
+    expectFail(await h.raw(ONLINE, QUERY_BODY, h.query({ identifier: 'bob', usersig: h.sig('administrator') })), 70013);
+    // Its own sig (what RestClient signs) passes.
+    await expect(h.client({ identifier: 'ops', maxRetries: 0 }).queryOnlineStatus({ To_Account: ['nobody'] })).resolves.toMatchObject({ ActionStatus: 'OK' });
+  });
+
   test('60010 identifier not an admin (even with its own valid sig); any configured admin works', async () => {
     expectFail(await h.raw(ONLINE, QUERY_BODY, h.query({ identifier: 'bob', usersig: h.sig('bob') })), CommonCode.AdminRequired);
     const ops = await h.raw(ONLINE, QUERY_BODY, h.query({ identifier: 'ops', usersig: h.sig('ops') }));

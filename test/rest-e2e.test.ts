@@ -29,7 +29,7 @@ async function statusOf(id: string): Promise<{ member: string | undefined; state
     MemberInfoFilter: ['OnlineStatus'],
   });
   const q = await rest.queryOnlineStatus({ To_Account: [id] });
-  return { member: r.MemberList[0]?.OnlineStatus, state: q.QueryResult[0]?.State };
+  return { member: r.MemberList[0]?.OnlineStatus, state: q.QueryResult[0]?.Status };
 }
 
 async function until(id: string, want: string): Promise<{ member: string | undefined; state: string | undefined }> {

@@ -54,7 +54,7 @@ async function onlineStatus(): Promise<Record<string, string | undefined>> {
 
 async function states(): Promise<Record<string, string>> {
   const r = await rest.queryOnlineStatus({ To_Account: ['alice', 'bob', 'carol'] });
-  return Object.fromEntries(r.QueryResult.map((q) => [q.To_Account, q.State]));
+  return Object.fromEntries(r.QueryResult.map((q) => [q.To_Account, q.Status]));
 }
 
 test('OnlineStatus and query_online_status follow native logins, logouts and dropped connections', async () => {
@@ -72,15 +72,19 @@ test('OnlineStatus and query_online_status follow native logins, logouts and dro
   expect(await states()).toEqual({ alice: 'Offline', bob: 'Offline', carol: 'Offline' });
 });
 
+// https://cloud.tencent.com/document/product/269/2566 (updated 2025-12-15), response sample:
+// "QueryResult": [{"To_Account": "id1", "Status": "Offline"}, ...], "ErrorList": [{"To_Account": "id4",
+// "ErrorCode": 70107}]. The field is `Status`; `State` was the retired openim/querystate's.
 test('query_online_status: custom status, detail, and unknown accounts in ErrorList', async () => {
   const alice = await login('alice');
   expect((await alice.setStatus('in a meeting')).code).toBe(0);
   const r = await rest.queryOnlineStatus({ To_Account: ['alice', 'bob', 'ghost'], IsNeedDetail: 1, IsReturnCustomStatus: 1 });
   expect(r.QueryResult).toEqual([
-    { To_Account: 'alice', State: 'Online', Detail: [{ Platform: 'PC', Status: 'Online' }], CustomStatus: 'in a meeting' },
-    { To_Account: 'bob', State: 'Offline', Detail: [], CustomStatus: '' },
+    { To_Account: 'alice', Status: 'Online', Detail: [{ Platform: 'PC', Status: 'Online' }], CustomStatus: 'in a meeting' },
+    { To_Account: 'bob', Status: 'Offline', Detail: [], CustomStatus: '' },
   ]);
   expect(r.ErrorList).toEqual([{ To_Account: 'ghost', ErrorCode: 70107 }]);
+  for (const q of r.QueryResult) expect(Object.keys(q)).not.toContain('State');
   expect((await alice.logout()).code).toBe(0);
 });
 
@@ -113,7 +117,7 @@ test('groups, members and member data persist across a restart on the same data 
   const dir = mkdtempSync(join(tmpdir(), 'tim-rest-'));
   const dataFile = join(dir, 'emulator.db');
   try {
-    const first = await startEmulator({ port: 0, log: quiet, dataFile });
+    const first = await startEmulator({ port: 0, log: quiet, dataFile, customFields: { groupMember: ['tier'] } });
     const a = new RestClient({ sdkAppId: first.sdkAppId, secretKey: first.secretKey, baseUrl: `http://${first.address}` });
     await a.multiAccountImport({ Accounts: ['p1', 'p2'] });
     const { GroupId } = await a.createGroup({ Type: 'Community', Name: 'kept', Owner_Account: 'p1', MemberList: [{ Member_Account: 'p2' }] });

@@ -17,7 +17,7 @@ let rest: RestClient;
 let port: number;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ customFields: { groupMember: ['cached_k1'] } });
   rest = h.client({ maxRetries: 0 });
   port = Number(new URL(h.baseUrl).port);
   await rest.multiAccountImport({ Accounts: ['owner', 'ann', 'ben', 'cat'] });
@@ -109,6 +109,9 @@ describe('cached member answers stay current', () => {
     expect((await filtered()).MemberList[0]?.AppMemberDefinedData).toEqual([{ Key: 'cached_k1', Value: 'v1' }]);
     await rest.modifyGroupMemberInfo({ GroupId: groupId, Member_Account: 'ann', AppMemberDefinedData: [{ Key: 'cached_k1', Value: 'v2' }] });
     expect((await filtered()).MemberList[0]?.AppMemberDefinedData).toEqual([{ Key: 'cached_k1', Value: 'v2' }]);
+    // A key registered now (the emulator-only setup call) shows at once in cached answers.
+    await rest.call('tim_native_emulator', 'register_custom_fields', { GroupMemberFields: ['cached_k2'] });
+    expect(of(await query(), 'ann')?.AppMemberDefinedData).toContainEqual({ Key: 'cached_k2', Value: '' });
     await rest.modifyGroupMemberInfo({ GroupId: groupId, Member_Account: 'ben', AppMemberDefinedData: [{ Key: 'cached_k2', Value: 'b' }] });
     r = await query();
     expect(of(r, 'ann')?.AppMemberDefinedData).toEqual([

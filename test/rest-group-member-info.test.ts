@@ -30,7 +30,7 @@ const counting = (handler: RequestListener): RequestListener => (req, res) => {
 };
 
 beforeAll(async () => {
-  h = await startHarness({ wrap: counting });
+  h = await startHarness({ wrap: counting, customFields: { groupMember: ['group_member_p', 'group_member_p2'] } });
   rest = h.client({ maxRetries: 0 });
   await rest.multiAccountImport({ Accounts: ['bob', 'peter', 'John', 'outsider'] });
   ({ GroupId: groupId } = await rest.createGroup({

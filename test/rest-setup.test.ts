@@ -10,7 +10,7 @@ let h: Harness;
 let rest: RestClient;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ customFields: { profile: ['Hobby', 'Tag_Profile_Custom_Unset'], groupMember: ['level'] } });
   rest = h.client({ maxRetries: 0 });
   await rest.multiAccountImport({ Accounts: ['owner', 'm1', 'm2', 'm3', 'm4', 'm5'] });
 });
@@ -51,6 +51,41 @@ describe('im_open_login_svc', () => {
     const r = await rest.multiAccountImport({ Accounts: ['ok1', '', 'x'.repeat(33), 'ok2'] });
     expect(r.FailAccounts).toEqual(['', 'x'.repeat(33)]);
     expect(h.ctx.store.hasAccount('ok1') && h.ctx.store.hasAccount('ok2')).toBe(true);
+  });
+
+  // https://cloud.tencent.com/document/product/269/4919 documents two request formats: the older
+  // {"Accounts": ["UserID_001", ...]} and the newer {"AccountList": [{"UserID", "Nick", "FaceUrl"}, ...]};
+  // https://trtc.io/document/34954: "if an account already exists, it will be updated with the new
+  // parameters provided (user nickname, avatar URL, etc.)".
+  test('multiaccount_import takes the newer AccountList format: nick and avatar, existing accounts updated', async () => {
+    await rest.accountImport({ UserID: 'al_old', Nick: 'Before' });
+    const r = await rest.multiAccountImport({
+      AccountList: [
+        { UserID: 'al_new', Nick: 'New', FaceUrl: 'http://face/new' },
+        { UserID: 'al_old', Nick: 'After' },
+        { UserID: 'x'.repeat(33), Nick: 'too long an id' },
+        { UserID: 'al_bare' },
+      ],
+    });
+    expect(r.FailAccounts).toEqual(['x'.repeat(33)]);
+    expect(h.ctx.store.getProfile('al_new')).toMatchObject({ nick: 'New', faceUrl: 'http://face/new' });
+    expect(h.ctx.store.getProfile('al_old')).toMatchObject({ nick: 'After' });
+    expect(h.ctx.store.getProfile('al_bare')).toMatchObject({ nick: '', faceUrl: '' });
+    const raw = await h.raw('im_open_login_svc/multiaccount_import', JSON.stringify({ AccountList: [{ UserID: 'al_raw', Nick: 'Raw' }] }));
+    expect(raw.body).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, FailAccounts: [] });
+    expect(h.ctx.store.getProfile('al_raw')).toMatchObject({ nick: 'Raw' });
+  });
+
+  test.each([
+    ['both formats at once', { Accounts: ['a'], AccountList: [{ UserID: 'b' }] }, 70402],
+    ['AccountList empty', { AccountList: [] }, 70402],
+    ['AccountList over 100', { AccountList: Array.from({ length: 101 }, (_, i) => ({ UserID: `a${i}` })) }, 70402],
+    ['an AccountList item not an object', { AccountList: ['a'] }, 70402],
+    ['an AccountList item without UserID', { AccountList: [{ Nick: 'n' }] }, 70402],
+    ['an AccountList UserID not a string', { AccountList: [{ UserID: 7 }] }, 60015],
+    ['an AccountList Nick over 500 bytes', { AccountList: [{ UserID: 'a', Nick: 'n'.repeat(501) }] }, 70402],
+  ])('multiaccount_import refuses %s', async (_n, body, code) => {
+    await refused('im_open_login_svc', 'multiaccount_import', body, code);
   });
 
   test.each([
@@ -175,13 +210,58 @@ describe('profile', () => {
     await refused('profile', 'portrait_set', body, code);
   });
 
-  test('portrait_set refuses a custom tag past the 20 per app', async () => {
-    const letters = 'abcdefghijklmnopqrstuvwxyz';
-    const used = h.ctx.store.customKeys().size;
-    const items = Array.from({ length: 20 - used }, (_, i) => ({ Tag: `Tag_Profile_Custom_k${letters[i]}` as const, Value: 'v' }));
-    await rest.portraitSet({ From_Account: 'm3', ProfileItem: items });
-    await refused('profile', 'portrait_set', { From_Account: 'm3', ProfileItem: [{ Tag: 'Tag_Profile_Custom_onemore', Value: 'v' }] }, 40009);
-    await rest.portraitSet({ From_Account: 'm4', ProfileItem: [{ Tag: 'Tag_Profile_Custom_ka', Value: 'reuse is fine' }] });
+  // Custom profile fields are declared in the console first ("App 管理员可以通过即时通信 IM 控制台 > 应用配置 >
+  // 功能配置 申请自定义资料字段", https://cloud.tencent.com/document/product/269/1500); a tag the app does not have
+  // is 40009 ("资料字段的 Tag 不存在", TIMErrorCode.h ERR_SVR_PROFILE_TAG_NOT_FOUND; listed by portrait_set, 269/1640).
+  test('an unregistered custom tag is 40009 on portrait_set and portrait_get; registered ones work', async () => {
+    await refused('profile', 'portrait_set', { From_Account: 'm3', ProfileItem: [{ Tag: 'Tag_Profile_Custom_Nope', Value: 'v' }] }, 40009);
+    await refused('profile', 'portrait_get', { To_Account: ['m3'], TagList: ['Tag_Profile_IM_Nick', 'Tag_Profile_Custom_Nope'] }, 40009);
+    await rest.portraitSet({ From_Account: 'm3', ProfileItem: [{ Tag: 'Tag_Profile_Custom_Hobby', Value: 'chess' }] });
+    const r = await rest.portraitGet({ To_Account: ['m3'], TagList: ['Tag_Profile_Custom_Hobby', 'Tag_Profile_Custom_Unset'] });
+    expect(r.UserProfileItem[0]!.ProfileItem).toEqual([
+      { Tag: 'Tag_Profile_Custom_Hobby', Value: 'chess' },
+      { Tag: 'Tag_Profile_Custom_Unset', Value: '' },
+    ]);
+  });
+
+  test('the emulator-only registration call: adds keys (prefix optional), at most 20, answers all; not via RestClient typed methods', async () => {
+    const before = h.snapshot();
+    const tooMany = Array.from({ length: 19 }, (_, i) => `k${'abcdefghijklmnopqrstuvwxyz'[i]}`);
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', JSON.stringify({ ProfileFields: tooMany })), 40001);
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', JSON.stringify({ ProfileFields: ['has1digit'] })), 40001);
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', JSON.stringify({ GroupMemberFields: ['9lives'] })), 10004);
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', JSON.stringify({ ProfileFields: 'Team' })), 40001);
+    expect(h.snapshot()).toBe(before);
+    // Without the admin's sig it is refused like any call.
+    expectFail(await h.raw('tim_native_emulator/register_custom_fields', '{}', h.query({ usersig: h.sig('m1') })), 70013);
+    const r = await rest.call('tim_native_emulator', 'register_custom_fields', { ProfileFields: ['Team', 'Tag_Profile_Custom_Hobby'], GroupMemberFields: ['tier'] });
+    expect(r).toMatchObject({
+      ActionStatus: 'OK',
+      ProfileFields: ['Tag_Profile_Custom_Hobby', 'Tag_Profile_Custom_Unset', 'Tag_Profile_Custom_Team'],
+      GroupMemberFields: ['level', 'tier'],
+    });
+    await rest.portraitSet({ From_Account: 'm3', ProfileItem: [{ Tag: 'Tag_Profile_Custom_Team', Value: 'core' }] });
+  });
+
+  // portrait_set (https://cloud.tencent.com/document/product/269/1640) and portrait_get
+  // (https://cloud.tencent.com/document/product/269/1639) list ErrorDisplay among the answer's fields
+  // ("ErrorDisplay | String | 详细的客户端展示信息"), failures included; other services' answers do not.
+  test('profile failures carry ErrorDisplay as successes do; other services do not', async () => {
+    const bad = await h.raw('profile/portrait_set', JSON.stringify({ From_Account: 'ghost', ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value: 'x' }] }));
+    expectFail(bad, 40003);
+    expect(bad.body.ErrorDisplay).toBe('');
+    const badGet = await h.raw('profile/portrait_get', JSON.stringify({ To_Account: ['m1'] }));
+    expectFail(badGet, 40001);
+    expect(badGet.body.ErrorDisplay).toBe('');
+    // Refused by the common checks (another user's sig: 70013) before the profile service runs.
+    const badSig = await h.raw('profile/portrait_get', JSON.stringify({ To_Account: ['m1'], TagList: ['Tag_Profile_IM_Nick'] }), h.query({ usersig: h.sig('m1') }));
+    expectFail(badSig, 70013);
+    expect(badSig.body.ErrorDisplay).toBe('');
+    const good = await h.raw('profile/portrait_get', JSON.stringify({ To_Account: ['m1'], TagList: ['Tag_Profile_IM_Nick'] }));
+    expect(good.body).toMatchObject({ ActionStatus: 'OK', ErrorDisplay: '' });
+    const other = await h.raw('openim/query_online_status', JSON.stringify({}));
+    expectFail(other, 90001);
+    expect(other.body).not.toHaveProperty('ErrorDisplay');
   });
 
   test.each([
@@ -251,17 +331,24 @@ describe('group_open_http_svc setup calls', () => {
     await refused('group_open_http_svc', 'create_group', body, code);
   });
 
-  test('member custom keys: at most 5 per app', async () => {
+  // Member custom fields are configured in the console before use ("首先要在 控制台 (功能配置 -> 群成员自定义字段)
+  // 配置用户自定义字段，然后再调用该接口进行设置", V2TIMSetGroupMemberInfo.customInfo, Tencent's SDK reference).
+  // No code is documented for an unconfigured key: the emulator answers the group service's 10004.
+  test('member custom keys: unregistered ones are 10004 on create_group and modify_group_member_info', async () => {
     const { GroupId } = await rest.createGroup({ Type: 'Public', Name: 'keys', Owner_Account: 'owner' });
-    const used = new Set(h.ctx.db.prepare('SELECT key FROM tim_group_member_keys').all().map((r) => (r as { key: string }).key));
-    const fresh = Array.from({ length: 5 - used.size }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
-    await rest.modifyGroupMemberInfo({ GroupId, Member_Account: 'owner', AppMemberDefinedData: fresh });
     await refused(
       'group_open_http_svc',
       'modify_group_member_info',
-      { GroupId, Member_Account: 'owner', AppMemberDefinedData: [{ Key: 'sixth', Value: 'v' }] },
+      { GroupId, Member_Account: 'owner', AppMemberDefinedData: [{ Key: 'unregistered', Value: 'v' }] },
       10004,
     );
+    await refused(
+      'group_open_http_svc',
+      'create_group',
+      { Type: 'Public', Name: 'x', MemberList: [{ Member_Account: 'm1', AppMemberDefinedData: [{ Key: 'unregistered', Value: 'v' }] }] },
+      10004,
+    );
+    await rest.modifyGroupMemberInfo({ GroupId, Member_Account: 'owner', AppMemberDefinedData: [{ Key: 'level', Value: 'v' }] });
   });
 
   test('add_group_member: Result 1 added, 2 already a member; refusals change nothing', async () => {
@@ -367,12 +454,64 @@ describe('group_open_http_svc setup calls', () => {
     const admins = await rest.getGroupMemberInfo({ GroupId, MemberRoleFilter: ['Owner', 'Admin'] });
     expect(admins.MemberList.map((m) => m.Member_Account)).toEqual(['owner', 'm3']);
     expect((await rest.getGroupMemberInfo({ GroupId, Offset: 10 })).MemberList).toEqual([]);
-    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Limit: 6001 }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Limit: 201 }, 10004);
     await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Offset: 'x' }, 10004);
     await refused('group_open_http_svc', 'get_group_member_info', { GroupId, MemberInfoFilter: ['Nick'] }, 10004);
     await refused('group_open_http_svc', 'get_group_member_info', { GroupId: 'nope' }, 10010);
     const av = await rest.createGroup({ Type: 'AVChatRoom', Name: 'av' });
     await refused('group_open_http_svc', 'get_group_member_info', { GroupId: av.GroupId }, 10007);
+  });
+});
+
+// https://cloud.tencent.com/document/product/269/1617 (get_group_member_info): "Limit 限制回包中 MemberList
+// 数组中成员的个数，不得超过200，建议100"; its MemberInfoFilter sample lists "ShutUpUntil" (the answer's
+// mute field too), where get_specified_group_member_info (269/112002) says "MuteUntil"; "Community（社群）|
+// 支持，使用 Next 字段分批获取", "社群目前不支持分页获取" (no Offset).
+describe('get_group_member_info as its current page documents', () => {
+  test('Limit at most 200; the mute field is ShutUpUntil here and MuteUntil in the other query', async () => {
+    const { GroupId } = await rest.createGroup({ Type: 'Public', Name: 'shutup', Owner_Account: 'owner', MemberList: [{ Member_Account: 'm1' }] });
+    await rest.modifyGroupMemberInfo({ GroupId, Member_Account: 'm1', MuteTime: 600 });
+    expect((await rest.getGroupMemberInfo({ GroupId, Limit: 200 })).MemberList).toHaveLength(2);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Limit: 201 }, 10004);
+    const page = await h.raw('group_open_http_svc/get_group_member_info', JSON.stringify({ GroupId }));
+    const m1 = (page.body.MemberList as Record<string, unknown>[]).find((m) => m.Member_Account === 'm1')!;
+    expect(m1.ShutUpUntil).toBeGreaterThan(Date.now() / 1000 + 500);
+    expect(m1).not.toHaveProperty('MuteUntil');
+    expect(Object.keys(m1).at(-1)).toBe('ShutUpUntil');
+    const filtered = await rest.getGroupMemberInfo({ GroupId, MemberInfoFilter: ['ShutUpUntil'] });
+    expect(filtered.MemberList.map((m) => Object.keys(m).sort())).toEqual([
+      ['AppMemberDefinedData', 'Member_Account', 'ShutUpUntil'],
+      ['AppMemberDefinedData', 'Member_Account', 'ShutUpUntil'],
+    ]);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, MemberInfoFilter: ['MuteUntil'] }, 10004);
+    const specified = await rest.getSpecifiedGroupMemberInfo({ GroupId, Member_List_Account: ['m1'], MemberInfoFilter: ['MuteUntil'] });
+    expect(specified.MemberList[0]!.MuteUntil).toBe(m1.ShutUpUntil);
+    await refused('group_open_http_svc', 'get_specified_group_member_info', { GroupId, Member_List_Account: ['m1'], MemberInfoFilter: ['ShutUpUntil'] }, 10004);
+    expect(filtered).not.toHaveProperty('Next');
+  });
+
+  test('a Community group pages with Next ("" first, "" when done), not Offset', async () => {
+    const members = ['m1', 'm2', 'm3', 'm4', 'm5'];
+    const { GroupId } = await rest.createGroup({ Type: 'Community', Name: 'comm', Owner_Account: 'owner', MemberList: members.map((Member_Account) => ({ Member_Account })) });
+    const seen: string[] = [];
+    let next = '';
+    const nexts: string[] = [];
+    do {
+      const r = await rest.getGroupMemberInfo({ GroupId, Limit: 2, Next: next, MemberInfoFilter: ['Role'] });
+      expect(r.MemberNum).toBe(6);
+      seen.push(...r.MemberList.map((m) => m.Member_Account));
+      next = r.Next!;
+      nexts.push(next);
+    } while (next !== '');
+    expect(seen).toEqual(['owner', ...members]);
+    expect(nexts).toHaveLength(3);
+    const whole = await rest.getGroupMemberInfo({ GroupId, Next: '' });
+    expect(whole.MemberList).toHaveLength(6);
+    expect(whole.Next).toBe('');
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Limit: 2 }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Offset: 2, Next: '' }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Next: 'garbage' }, 10004);
+    await refused('group_open_http_svc', 'get_group_member_info', { GroupId, Next: 5 }, 10004);
   });
 });
 
@@ -385,5 +524,31 @@ describe('openim', () => {
     ['an account not a string', { To_Account: [true] }, 60015],
   ])('query_online_status refuses %s', async (_n, body, code) => {
     await refused('openim', 'query_online_status', body, code);
+  });
+});
+
+// Lenient mode is the emulator's own convenience, off by default: the service refuses unregistered
+// keys (see the tests above). It registers keys on first use, within the console's caps.
+describe('lenientCustomFields (not what the service does)', () => {
+  test('registers custom keys on first use, up to 20 profile and 5 member keys; past them 40009 / 10004', async () => {
+    const lenient = await startHarness({ lenientCustomFields: true });
+    try {
+      const client = lenient.client({ maxRetries: 0 });
+      await client.multiAccountImport({ Accounts: ['x1'] });
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      const items = Array.from({ length: 20 }, (_, i) => ({ Tag: `Tag_Profile_Custom_k${letters[i]}` as const, Value: 'v' }));
+      await client.portraitSet({ From_Account: 'x1', ProfileItem: items });
+      expect(lenient.ctx.store.customKeys().size).toBe(20);
+      const err = await client.portraitSet({ From_Account: 'x1', ProfileItem: [{ Tag: 'Tag_Profile_Custom_onemore', Value: 'v' }] }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 40009 });
+      await client.portraitSet({ From_Account: 'x1', ProfileItem: [{ Tag: 'Tag_Profile_Custom_ka', Value: 'reuse is fine' }] });
+      const { GroupId } = await client.createGroup({ Type: 'Public', Name: 'lenient', Owner_Account: 'x1' });
+      const five = Array.from({ length: 5 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+      await client.modifyGroupMemberInfo({ GroupId, Member_Account: 'x1', AppMemberDefinedData: five });
+      const sixth = await client.modifyGroupMemberInfo({ GroupId, Member_Account: 'x1', AppMemberDefinedData: [{ Key: 'sixth', Value: 'v' }] }).catch((e: unknown) => e);
+      expect(sixth).toMatchObject({ code: 10004 });
+    } finally {
+      await lenient.close();
+    }
   });
 });

@@ -134,7 +134,7 @@ const attacks = {
     // Encoded once: the attackers cost this process as little as possible (the probe shares it).
     const hello = Buffer.concat([
       protocol.PREFACE,
-      protocol.encodeFrame({ type: protocol.FrameType.Hello, version: protocol.PROTOCOL_VERSION, sdkAppId: BigInt(server.sdkAppId), client: 'bomb' }),
+      protocol.encodeFrame({ type: protocol.FrameType.Hello, version: protocol.PROTOCOL_VERSION, sdkAppId: BigInt(server.sdkAppId), client: 'bomb', platform: 'Linux' }),
     ]);
     const login = protocol.encodeFrame({ type: protocol.FrameType.Request, id: 1, op: protocol.Op.Login, a: 'mallory', b: bomb });
     let running = true;
@@ -187,7 +187,7 @@ const attacks = {
   'stuck-sub': async (server, { ProtocolClient, sig }) => {
     const stuck = await ProtocolClient.connect(server.address, { sdkAppId: server.sdkAppId });
     await stuck.login('stuck', sig('stuck'));
-    await stuck.subscribe(['star']);
+    await stuck.subscribeUserInfo(['star']); // profile changes reach user-info subscribers (TIMManager.h 6.3)
     stuck.socket.pause();
     let stuckClosed = false;
     stuck.closed.then(() => (stuckClosed = true));
@@ -251,7 +251,7 @@ const attacks = {
   'conn-flood': async (server, { protocol }) => {
     const hello = Buffer.concat([
       protocol.PREFACE,
-      protocol.encodeFrame({ type: protocol.FrameType.Hello, version: protocol.PROTOCOL_VERSION, sdkAppId: BigInt(server.sdkAppId), client: 'flood' }),
+      protocol.encodeFrame({ type: protocol.FrameType.Hello, version: protocol.PROTOCOL_VERSION, sdkAppId: BigInt(server.sdkAppId), client: 'flood', platform: 'Linux' }),
     ]);
     const sockets = [];
     for (let i = 0; i < 1500; i += 100) {

@@ -1,7 +1,8 @@
 // libFuzzer target for the client library's frame decoder (native/emulator/frame.cc): the bytes a
 // hostile or broken server could send. Checks, beyond "no crash, no UB, no leak" (ASan/UBSan):
 //  - FrameReader gives the same frames whatever way the bytes are cut into Append calls;
-//  - a frame DecodeServerFrame accepts re-encodes to exactly the bytes it came from (the encoding is
+//  - a frame DecodeServerFrame accepts re-encodes to exactly the bytes it came from (the encoding
+//  is
 //    canonical: fixed-width fields and length-prefixed strings), so nothing is silently dropped.
 // The first input byte chooses the chunk size of the incremental pass; the rest is the stream.
 #include <stddef.h>
@@ -19,7 +20,8 @@ using tim_emulator::FrameReader;
 using tim_emulator::ServerFrame;
 
 void PutUint(std::string* out, uint64_t v, int bytes) {
-  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>(v >> shift));
 }
 
 void PutStr(std::string* out, const std::string& s) {
@@ -57,7 +59,8 @@ std::string Reencode(const ServerFrame& f) {
 
 bool SameFrame(const ServerFrame& a, const ServerFrame& b) {
   return a.type == b.type && a.version == b.version && a.server_time_ms == b.server_time_ms &&
-         a.id == b.id && a.code == b.code && a.event == b.event && a.desc == b.desc && a.json == b.json;
+         a.id == b.id && a.code == b.code && a.event == b.event && a.desc == b.desc &&
+         a.json == b.json;
 }
 
 // Runs a FrameReader over `stream` cut into `chunk`-byte Append calls; returns the frames up to
@@ -93,7 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // The whole input as one frame body.
   ServerFrame single;
-  if (tim_emulator::DecodeServerFrame(reinterpret_cast<const uint8_t*>(stream.data()), stream.size(), &single) &&
+  if (tim_emulator::DecodeServerFrame(reinterpret_cast<const uint8_t*>(stream.data()),
+                                      stream.size(), &single) &&
       Reencode(single) != stream) {
     abort();
   }

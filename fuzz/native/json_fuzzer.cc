@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tim_emulator::JsonMember other;
   bool ok_other = tim_emulator::FindTopLevelMember(text, "tim_native_emulator_address", &other);
   if (ok != ok_other) abort();
-  if (member.kind == tim_emulator::JsonMember::kString && member.string_value.size() > text.size()) abort();
+  if (member.kind == tim_emulator::JsonMember::kString && member.string_value.size() > text.size())
+    abort();
   if (member.kind != tim_emulator::JsonMember::kString && !member.string_value.empty()) abort();
   return 0;
 }

@@ -28,7 +28,9 @@ function logRequest(out: Output, e: RequestLogEntry): void {
 export const emulator: Command = {
   name: 'emulator',
   summary: 'run the local emulator (native clients and the REST API on one port)',
-  usage: 'emulator [--host H] [--port N] [--data FILE] [--sdkappid N] [--secret KEY] [--admin ID ...] [options]',
+  usage:
+    'emulator [--host H] [--port N] [--data FILE] [--sdkappid N] [--secret KEY] [--admin ID ...] ' +
+    '[--profile-field KEY ...] [--member-field KEY ...] [--lenient-custom-fields] [options]',
   description:
     'Starts the emulator and logs one line per request until Ctrl-C (or SIGTERM), then closes it cleanly.\n' +
     'Native clients find it through TIM_EMULATOR_HOST=host:port (or the TIMClient option `emulator`);\n' +
@@ -40,6 +42,9 @@ export const emulator: Command = {
     sdkappid: { type: 'string' },
     secret: { type: 'string' },
     admin: { type: 'string', multiple: true },
+    'profile-field': { type: 'string', multiple: true },
+    'member-field': { type: 'string', multiple: true },
+    'lenient-custom-fields': { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
   },
   optionHelp: [
@@ -52,10 +57,20 @@ export const emulator: Command = {
   --sdkappid N           the SDKAppID clients must use (default ${DEFAULT_EMULATOR_SDK_APP_ID})
   --secret KEY           the key UserSigs are checked against (default: the public development key)
   --admin ID             an app admin for the REST API, repeatable (default administrator)
+  --profile-field KEY    register a custom profile field, as the IM console does (Tag_Profile_Custom_KEY
+                         or KEY, 1-8 letters; at most 20), repeatable. Unregistered keys are refused
+                         (40009), as the service refuses them
+  --member-field KEY     register a group member custom field (at most 5), repeatable; unregistered: 10004
+  --lenient-custom-fields
+                         register custom keys on first use instead (NOT what the service does)
   -q, --quiet            do not log requests`,
     ],
   ],
-  examples: ['tim-native emulator', 'tim-native emulator --port 0 --data ./tim.db --admin administrator --admin ops'],
+  examples: [
+    'tim-native emulator',
+    'tim-native emulator --port 0 --data ./tim.db --admin administrator --admin ops',
+    'tim-native emulator --profile-field Team --member-field Level',
+  ],
   async run(ctx) {
     positionals(ctx.args, 0, 0, '', this.name);
     const { values, out } = ctx;
@@ -63,6 +78,9 @@ export const emulator: Command = {
     const dataFile = str(values, 'data');
     const secretKey = str(values, 'secret');
     const admins = list(values, 'admin');
+    const profileFields = list(values, 'profile-field');
+    const memberFields = list(values, 'member-field');
+    const lenient = values['lenient-custom-fields'] === true;
     if (secretKey === '') throw new UsageError('--secret must not be empty', this.name);
     const options = {
       port: int(values, 'port', DEFAULT_EMULATOR_PORT, 0, 65535, this.name),
@@ -71,11 +89,14 @@ export const emulator: Command = {
       ...(dataFile !== undefined ? { dataFile: path.resolve(dataFile) } : {}),
       ...(secretKey !== undefined ? { secretKey } : {}),
       ...(admins !== undefined ? { admins } : {}),
+      customFields: { ...(profileFields ? { profile: profileFields } : {}), ...(memberFields ? { groupMember: memberFields } : {}) },
+      ...(lenient ? { lenientCustomFields: true } : {}),
     };
     let emu;
     try {
       emu = await startEmulator(options);
     } catch (err) {
+      if (err instanceof TypeError && err.message.startsWith('customFields.')) throw new UsageError(err.message, this.name);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new HintedError(err as Error, `port ${options.port} is in use: pick another with --port (0 = any free port)`);
       throw err;
@@ -88,6 +109,8 @@ export const emulator: Command = {
       admins: options.admins ?? ['administrator'],
       dataFile: options.dataFile ?? null,
       developmentKey: emu.secretKey === DEV_SECRET_KEY,
+      customFields: emu.registerCustomFields({}),
+      lenientCustomFields: lenient,
     };
     out.result(info, () =>
       [
@@ -96,6 +119,8 @@ export const emulator: Command = {
         `  REST API         http://${emu.address}/v4/<service>/<command>   admins: ${info.admins.join(', ')}`,
         `  secret key       ${emu.secretKey === DEV_SECRET_KEY ? `${DEV_SECRET_KEY} (the public development key)` : '(the one you gave)'}`,
         `  data             ${options.dataFile ?? 'in memory: gone when the emulator stops (keep it with --data FILE)'}`,
+        `  custom fields    profile: ${info.customFields.profile.join(', ') || '(none)'}; group member: ${info.customFields.groupMember.join(', ') || '(none)'}` +
+          (lenient ? '  (lenient: unregistered keys are registered on first use, unlike the service)' : ''),
         `  try              TIM_EMULATOR_HOST=${emu.address} tim-native status watch alice --user bob`,
         'Ctrl-C stops it.',
       ].join('\n'),

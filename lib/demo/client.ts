@@ -1,12 +1,15 @@
 /**
  * One client process of the demo: a real {@link TIMClient} on the emulator backend, driven by the
- * orchestrator over IPC. It prints what it does and every status push it receives, prefixed with
- * its user name.
+ * orchestrator over a loopback TCP channel (`channel.ts`). It tells the orchestrator what it does
+ * and every status push it receives, and the orchestrator prints that, prefixed with its user name.
+ * Nothing goes through this process's stdio, which may be a file or nothing at all.
  *
- * Run by `main.ts` as `node dist/demo/client.js <userId> <sdkAppId> <dataDir>` with
- * `TIM_EMULATOR_HOST` set; exits when told to quit or when the orchestrator goes away.
+ * Run by `peer.ts` as `node dist/demo/client.js <userId> <sdkAppId> <dataDir>` with
+ * `TIM_EMULATOR_HOST`, `TIM_DEMO_CHANNEL` and `TIM_DEMO_TOKEN` set; exits when told to quit or
+ * when the orchestrator goes away.
  * @packageDocumentation
  */
+import { connect } from 'net';
 import * as path from 'path';
 import { TIMClient } from '../client';
 import {
@@ -22,21 +25,30 @@ import {
 import { TIMError } from '../errors';
 import type { TIMGenderType } from '../constants';
 import { describeProfile, describeStatus, genderName } from '../cli/format';
+import { CHANNEL_ENV, CHANNEL_HOST, readLines, TOKEN_ENV, writeMessage } from './channel';
 import type { DemoReply, DemoRequest } from './messages';
 
 const [userId = '', sdkAppIdArg = '', dataDir = ''] = process.argv.slice(2);
-const label = `  [${userId}]`.padEnd(13);
-
-function say(line: string): void {
-  process.stdout.write(`${label}${line}\n`);
+const [channelHost, channelPort] = (process.env[CHANNEL_ENV] ?? '').split(':');
+const token = process.env[TOKEN_ENV] ?? '';
+if (!userId || !dataDir || channelHost !== CHANNEL_HOST || !/^\d+$/.test(channelPort ?? '') || !token) {
+  process.stderr.write(`usage: ${CHANNEL_ENV}=${CHANNEL_HOST}:<port> ${TOKEN_ENV}=<token> client.js <userId> <sdkAppId> <dataDir>\n`);
+  process.exit(2);
 }
+
+const channel = connect({ host: CHANNEL_HOST, port: Number(channelPort) });
+channel.setNoDelay(true);
+channel.write(`${token}\n`);
+/** Set once told to quit: the channel closing is then expected. */
+let quitting = false;
 
 function send(reply: DemoReply): void {
-  if (process.connected) process.send?.(reply);
+  writeMessage(channel, reply);
 }
 
-// Piped into something that stopped reading (`| head`): nothing more to say.
-process.stdout.on('error', () => process.exit(1));
+function say(text: string): void {
+  send({ kind: 'say', text });
+}
 
 const client = new TIMClient({ timeoutMs: 5000 });
 
@@ -88,23 +100,40 @@ async function perform(req: DemoRequest): Promise<unknown> {
       return undefined;
     case 'quit':
       client.uninit();
-      setImmediate(() => process.exit(0));
+      quitting = true;
       return undefined;
   }
 }
 
-process.on('message', (msg: DemoRequest) => {
+function handle(msg: DemoRequest): void {
   perform(msg).then(
-    (value) => send({ kind: 'done', id: msg.id, value }),
+    (value) => {
+      send({ kind: 'done', id: msg.id, value });
+      // The answer is flushed before the process goes.
+      if (quitting) channel.end(() => process.exit(0));
+    },
     (err: unknown) => {
       const code = err instanceof TIMError ? err.code : undefined;
       send({ kind: 'failed', id: msg.id, message: err instanceof Error ? err.message : String(err), ...(code !== undefined ? { code } : {}) });
     },
   );
+}
+
+readLines(channel, (line) => {
+  let msg: DemoRequest;
+  try {
+    msg = JSON.parse(line) as DemoRequest;
+  } catch {
+    channel.destroy(new Error(`not a JSON line: ${line.slice(0, 80)}`));
+    return;
+  }
+  handle(msg);
 });
 
-// The orchestrator went away (it failed or was killed): do not linger.
-process.on('disconnect', () => {
+// The orchestrator went away (it failed or was killed), or was never there: do not linger.
+channel.on('error', () => undefined);
+channel.on('close', () => {
+  if (quitting) return;
   client.uninit();
   process.exit(1);
 });

@@ -115,13 +115,24 @@ function check(condition: boolean, what: string): void {
 async function story(run: Run, opts: Options): Promise<void> {
   const t0 = Date.now();
   out(bold('tim-native demo: one local emulator, two real client processes (alice and bob), the admin REST API'));
-  const emu = await startEmulator({ port: opts.port });
+  // The custom profile field the story writes, registered as in the IM console: like the service,
+  // the emulator refuses keys that were not (40009).
+  const emu = await startEmulator({ port: opts.port, customFields: { profile: ['Team'] } });
   run.emulator = emu;
   out(`  [emulator] listening on ${emu.address} (SDKAppID ${emu.sdkAppId}); clients find it through TIM_EMULATOR_HOST=${emu.address}`);
+  out('  [emulator] custom profile field Tag_Profile_Custom_Team registered, as the IM console would');
 
   const clients = [];
   for (const id of ['alice', 'bob']) {
-    const started = await Peer.start(id, emu.sdkAppId, run.dataDir, emu.address, opts.stepTimeoutMs);
+    const label = `  [${id}]`.padEnd(13);
+    const started = await Peer.start({
+      userId: id,
+      sdkAppId: emu.sdkAppId,
+      dataDir: run.dataDir,
+      emulatorAddress: emu.address,
+      stepTimeoutMs: opts.stepTimeoutMs,
+      say: (text) => out(`${label}${text}`),
+    });
     run.peers.push(started.peer);
     clients.push(started);
   }

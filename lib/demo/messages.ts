@@ -1,6 +1,6 @@
 /**
- * The IPC messages between the demo's orchestrator (`main.ts`) and its client processes
- * (`client.ts`).
+ * The messages between the demo's orchestrator (`main.ts`) and its client processes
+ * (`client.ts`), one JSON line each over the channel of `channel.ts`.
  * @packageDocumentation
  */
 import type { UserStatus } from '../types';
@@ -23,4 +23,6 @@ export type DemoReply =
   | { kind: 'ready'; pid: number; platform: string; sdkVersion: string }
   | { kind: 'done'; id: number; value?: unknown }
   | { kind: 'failed'; id: number; message: string; code?: number }
-  | { kind: 'status'; statuses: UserStatus[] };
+  | { kind: 'status'; statuses: UserStatus[] }
+  /** A line of the client's narration, for the orchestrator to print under the client's name. */
+  | { kind: 'say'; text: string };

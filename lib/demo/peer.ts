@@ -1,11 +1,15 @@
 /**
  * {@link Peer}: the orchestrator's handle on one demo client process (`client.js`), with
- * request/reply over IPC and a record of the status pushes the process received.
+ * request/reply over a loopback TCP channel (`channel.ts`) and a record of the status pushes the
+ * process received.
  * @packageDocumentation
  */
-import { fork, type ChildProcess } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import { createServer, type Server, type Socket } from 'net';
 import * as path from 'path';
 import type { UserStatus } from '../types';
+import { CHANNEL_ENV, CHANNEL_HOST, isToken, readLines, TOKEN_ENV, writeMessage } from './channel';
 import type { DemoCommand, DemoReply, DemoRequest } from './messages';
 
 /** Rejects with `what` when `promise` has not settled within `ms`. */
@@ -22,47 +26,126 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** What a client process reports once its TIMClient is initialised. */
+export interface PeerStarted {
+  peer: Peer;
+  pid: number;
+  platform: string;
+  sdkVersion: string;
+}
+
+/** How {@link Peer.start} starts a client process. */
+export interface PeerOptions {
+  userId: string;
+  sdkAppId: number;
+  dataDir: string;
+  emulatorAddress: string;
+  stepTimeoutMs: number;
+  /** Called with each line the client narrates, in the order it said them. */
+  say: (text: string) => void;
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, CHANNEL_HOST, () => resolve((server.address() as { port: number }).port));
+  });
+}
+
 /** One client process. Every wait is bounded by `stepTimeoutMs`. */
 export class Peer {
+  readonly userId: string;
+  private readonly stepTimeoutMs: number;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly statuses: UserStatus[] = [];
   private readonly statusListeners = new Set<() => void>();
   private exitReason: string | undefined;
+  private channel: Socket | undefined;
+  private onReady: ((info: Omit<PeerStarted, 'peer'>) => void) | undefined;
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
 
   private constructor(
-    readonly userId: string,
     private readonly child: ChildProcess,
-    private readonly stepTimeoutMs: number,
+    private readonly options: PeerOptions,
   ) {
+    this.userId = options.userId;
+    this.stepTimeoutMs = options.stepTimeoutMs;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    child.on('message', (msg: DemoReply) => this.onReply(msg));
     child.once('exit', (code, signal) => {
-      this.exitReason = `the ${userId} process exited (${signal ?? `code ${code}`})`;
+      this.exitReason = `the ${this.userId} process exited (${signal ?? `code ${code}`})`;
+      this.channel?.destroy();
       for (const p of this.pending.values()) p.reject(new Error(this.exitReason));
       this.pending.clear();
       for (const wake of this.statusListeners) wake();
     });
   }
 
-  /** Starts `client.js` for `userId` and resolves once its TIMClient is initialised. */
-  static async start(userId: string, sdkAppId: number, dataDir: string, emulatorAddress: string, stepTimeoutMs: number) {
-    const child = fork(path.join(__dirname, 'client.js'), [userId, String(sdkAppId), dataDir], {
-      env: { ...process.env, TIM_EMULATOR_HOST: emulatorAddress },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const peer = new Peer(userId, child, stepTimeoutMs);
-    const ready = new Promise<{ pid: number; platform: string; sdkVersion: string }>((resolve, reject) => {
-      child.on('message', (msg: DemoReply) => {
-        if (msg.kind === 'ready') resolve(msg);
+  /**
+   * Starts `client.js` for the user (with this process's `process.execPath`, which may be a
+   * launcher for another platform's Node) and resolves once its TIMClient is initialised.
+   */
+  static async start(options: PeerOptions): Promise<PeerStarted> {
+    const token = randomBytes(16).toString('hex');
+    const server = createServer();
+    try {
+      const port = await listen(server);
+      // stdout is unused (the client narrates over the channel); stderr shows a client's crash.
+      const child = spawn(process.execPath, [path.join(__dirname, 'client.js'), options.userId, String(options.sdkAppId), options.dataDir], {
+        env: {
+          ...process.env,
+          TIM_EMULATOR_HOST: options.emulatorAddress,
+          [CHANNEL_ENV]: `${CHANNEL_HOST}:${port}`,
+          [TOKEN_ENV]: token,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       });
-      child.once('exit', () => reject(new Error(peer.exitReason ?? `the ${userId} process exited`)));
-      child.once('error', reject);
+      const peer = new Peer(child, options);
+      const ready = new Promise<Omit<PeerStarted, 'peer'>>((resolve, reject) => {
+        peer.onReady = resolve;
+        child.once('exit', () => reject(new Error(peer.exitReason ?? `the ${options.userId} process exited`)));
+        child.once('error', reject);
+      });
+      peer.accept(server, token);
+      const info = await within(ready, options.stepTimeoutMs, `starting the ${options.userId} process`).catch((err: unknown) => {
+        peer.kill();
+        throw err;
+      });
+      return { peer, ...info };
+    } finally {
+      server.close();
+    }
+  }
+
+  /** Takes the first connection that presents `token` as this client's channel. */
+  private accept(server: Server, token: string): void {
+    server.on('connection', (socket) => {
+      socket.on('error', () => undefined);
+      if (this.channel !== undefined || this.exitReason !== undefined) {
+        socket.destroy();
+        return;
+      }
+      let proven = false;
+      readLines(socket, (line) => {
+        if (proven) {
+          let msg: DemoReply;
+          try {
+            msg = JSON.parse(line) as DemoReply;
+          } catch {
+            socket.destroy();
+            return;
+          }
+          this.onReply(msg);
+        } else if (isToken(line, token) && this.channel === undefined) {
+          proven = true;
+          this.channel = socket;
+          socket.setNoDelay(true);
+        } else {
+          socket.destroy();
+        }
+      });
     });
-    const info = await within(ready, stepTimeoutMs, `starting the ${userId} process`);
-    return { peer, ...info };
   }
 
   /** Sends a command; resolves with the client's answer, rejects with its error. */
@@ -70,7 +153,7 @@ export class Peer {
     if (this.exitReason !== undefined) return Promise.reject(new Error(this.exitReason));
     const id = this.nextId++;
     const answer = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.child.send({ ...command, id } satisfies DemoRequest);
+    if (this.channel) writeMessage(this.channel, { ...command, id } satisfies DemoRequest);
     return within(answer, this.stepTimeoutMs, `${this.userId} ${command.op}`);
   }
 
@@ -104,18 +187,28 @@ export class Peer {
     await within(this.exited, this.stepTimeoutMs, `${this.userId} exit`).catch(() => this.kill());
   }
 
-  /** Kills the process at once (failure paths). */
+  /**
+   * Kills the process at once (failure paths) and closes its channel: a client the kill cannot
+   * reach (one behind a launcher) exits when its channel closes.
+   */
   kill(): void {
+    this.channel?.destroy();
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
   private onReply(msg: DemoReply): void {
-    if (msg.kind === 'status') {
-      this.statuses.push(...msg.statuses);
-      for (const wake of [...this.statusListeners]) wake();
-      return;
+    switch (msg.kind) {
+      case 'ready':
+        this.onReady?.({ pid: msg.pid, platform: msg.platform, sdkVersion: msg.sdkVersion });
+        return;
+      case 'say':
+        this.options.say(msg.text);
+        return;
+      case 'status':
+        this.statuses.push(...msg.statuses);
+        for (const wake of [...this.statusListeners]) wake();
+        return;
     }
-    if (msg.kind === 'ready') return;
     const p = this.pending.get(msg.id);
     if (p === undefined) return;
     this.pending.delete(msg.id);

@@ -7,6 +7,11 @@
 /** Result codes of the native protocol's RESPONSE frames. */
 export const Code = {
   OK: 0,
+  /**
+   * Kicked off by another device while offline: the next login goes through (TIMManager.h, the
+   * note on TIMSetKickedOfflineCallback; ERR_LOGIN_KICKED_OFF_BY_OTHER in TIMErrorCode.h).
+   */
+  KICKED_OFF_BY_OTHER: 6208,
   /** Not logged in, or kicked. */
   NOT_LOGGED_IN: 6014,
   /** Wrong shape, type, enum value or count. */
@@ -19,6 +24,8 @@ export const Code = {
   INVALID_IDENTIFIER: 7003,
   /** Profile key or value outside the service's limits. */
   INVALID_PROFILE: 9001,
+  /** A custom profile key the app has not registered (`ERR_SVR_PROFILE_TAG_NOT_FOUND`, TIMErrorCode.h). */
+  PROFILE_TAG_NOT_FOUND: 40009,
   /** The answer would exceed the 1 MB frame limit. */
   PACKET_TOO_LARGE: 9522,
   /** UserSig mismatch with the emulator's SDKAppID. */

@@ -17,6 +17,11 @@ export interface EmulatorConfig {
   admins: string[];
   /** REST calls per second allowed per API, or `false` for no limit. */
   restRateLimit: number | false;
+  /**
+   * Register custom profile and group member keys on first use instead of refusing unregistered
+   * ones (default false). Not what the service does (`custom-fields.ts`).
+   */
+  lenientCustomFields?: boolean;
 }
 
 /** Gender of a profile: 0 unknown, 1 male, 2 female (`TIMGenderType`). */
@@ -66,11 +71,17 @@ export interface ProfileStore {
   getProfiles(userIds: readonly string[]): StoredProfile[];
   /**
    * Applies a validated patch in one transaction and returns the new profile. Throws when the
-   * account does not exist (nothing changes then).
+   * account does not exist, and `RequestError` 40009 for a custom key not registered (lenient
+   * stores register it, 9001 past 20 keys); nothing changes then.
    */
   updateProfile(userId: string, patch: ProfilePatch): StoredProfile;
-  /** The distinct custom keys in use across the app (full keys), for the per-app limit. */
+  /**
+   * The custom profile keys registered for the app (full keys), as the console lists them
+   * (`custom-fields.ts`). `updateProfile` refuses other keys unless the store is lenient.
+   */
   customKeys(): Set<string>;
+  /** Registers custom profile keys (full keys, validated by the caller); idempotent. */
+  registerCustomKeys(keys: readonly string[]): void;
 }
 
 /** A user's status type: 1 Online, 2 Offline, 3 UnLogined (`TIMUserStatusType`; 0 is never used). */
@@ -81,6 +92,11 @@ export interface UserStatus {
   type: StatusType;
   /** The custom status; `""` when none. */
   custom: string;
+  /**
+   * The platforms the user is logged in on, in login order (`[]` unless Online): what
+   * `user_status_online_devices` lists and what a per-platform REST `Detail` can report.
+   */
+  devices: string[];
 }
 
 /** Who is logged in, their status, and the pushes that follow changes (`presence.ts`, in memory). */
@@ -91,12 +107,12 @@ export interface Presence {
   status(userId: string): UserStatus;
   /**
    * Tells logged-in clients that a profile changed outside the native protocol (e.g. REST
-   * `portrait_set`): the user itself gets SELF_INFO_UPDATED, its status subscribers
-   * USER_INFO_CHANGED. Does nothing for an unknown account.
+   * `portrait_set`): the user's sessions get SELF_INFO_UPDATED, the sessions subscribed to its
+   * profile (TIMSubscribeUserInfo) USER_INFO_CHANGED. Does nothing for an unknown account.
    */
   profileChanged(userId: string): void;
   /**
-   * Kicks the user's logged-in session (KICKED_OFFLINE push), which makes the user UnLogined.
+   * Kicks the user's logged-in sessions, every platform (KICKED_OFFLINE push), which makes the user UnLogined.
    * Returns false when the user was not logged in.
    */
   kick(userId: string): boolean;

@@ -370,20 +370,29 @@ export class GroupStore {
     return out;
   }
 
-  /** Sets a member's custom fields; an empty value clears the field. Registers new keys. */
+  /** Sets a member's custom fields; an empty value clears the field. The keys must be registered (the caller checks). */
   setMemberData(groupId: string, account: string, items: readonly AppDefinedDataItem[]): void {
     this.cache.delete(groupId);
-    this.keys = undefined;
     this.transaction(() => {
       for (const { Key, Value } of items) {
-        this.stmt.registerKey.run(Key);
         if (Value === '') this.stmt.clearMemberData.run(groupId, account, Key);
         else this.stmt.setMemberData.run(groupId, account, Key, Value);
       }
     });
   }
 
-  /** The member custom keys the app uses (every key ever set), in first-use order. */
+  /** Registers member custom keys (validated by the caller), as the console's feature configuration does; idempotent. */
+  registerMemberKeys(keys: readonly string[]): void {
+    this.keys = undefined;
+    this.transaction(() => {
+      for (const key of keys) this.stmt.registerKey.run(key);
+    });
+  }
+
+  /**
+   * The member custom keys registered for the app, in registration order (`custom-fields.ts`). A
+   * data file from before registration existed has the keys it used registered.
+   */
   memberKeys(): readonly string[] {
     this.keys ??= Object.freeze(this.stmt.memberKeys.all().map((r) => r.key));
     return this.keys;

@@ -15,17 +15,22 @@ import { EventEmitter } from 'events';
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'net';
 import { genUserSig as genSig } from '../usersig';
-import type { EmulatorConfig, EmulatorContext } from './context';
+import type { EmulatorConfig, EmulatorContext, ProfileStore } from './context';
+import { CustomFieldError, type CustomFieldsRegistration, type RegisteredCustomFields } from './custom-fields';
 import { openDatabase } from './db';
 import { HTTP_LIMITS, resolveLimits, type EmulatorLimits } from './limits';
 import { routeConnection } from './listener';
 import { PresenceHub } from './presence';
+import { GroupStore } from './group-store';
 import { createRestHandler } from './rest-server';
+import { registerCustomFields } from './rest-server/emulator-only';
 import { Session, type RequestLogEntry } from './session';
 import { SqliteProfileStore } from './store';
 
 export type { RequestLogEntry } from './session';
 export { DEFAULT_EMULATOR_LIMITS, HTTP_LIMITS, type EmulatorLimits } from './limits';
+export type { CustomFieldsRegistration, RegisteredCustomFields } from './custom-fields';
+export type { RegisterCustomFieldsRequest, RegisterCustomFieldsResponse } from './rest-server/emulator-only';
 export type { EmulatorContext, EmulatorConfig, ProfileStore, Presence, StoredProfile, ProfilePatch, UserStatus } from './context';
 
 /** The emulator's default port. */
@@ -60,6 +65,20 @@ export interface EmulatorOptions {
   /** REST calls per second allowed per API (default 200); `false` disables the limit. */
   restRateLimit?: number | false;
   /**
+   * Custom fields registered as in the IM console (its feature configuration): custom profile
+   * fields (`Tag_Profile_Custom_<letters>` or the bare keyword, at most 20) and group member custom
+   * fields (at most 5). The service refuses keys that were not registered, and so does the
+   * emulator: 40009 for a profile field (REST and `TIMProfileModifySelfUserProfile`), 10004 for a
+   * member field. Added to what a `dataFile` already holds; {@link Emulator.registerCustomFields}
+   * adds more later.
+   */
+  customFields?: CustomFieldsRegistration;
+  /**
+   * Register a custom key on its first write (within the per-app caps) instead of refusing it.
+   * Default false. NOT what the service does: code that relies on it fails against Tencent.
+   */
+  lenientCustomFields?: boolean;
+  /**
    * Limits against hostile or broken peers (docs/limits.md); each one left out keeps its value
    * in {@link DEFAULT_EMULATOR_LIMITS}. Tests shorten the deadlines; real clients never need to.
    */
@@ -89,6 +108,13 @@ export interface Emulator extends EventEmitter {
   readonly secretKey: string;
   /** Signs a UserSig for `userId` with the emulator's key (default lifetime 180 days). */
   genUserSig(userId: string, expireSeconds?: number): string;
+  /**
+   * Emulator only, not part of Tencent's API: registers custom fields as the IM console does
+   * (see {@link EmulatorOptions.customFields}); returns every registered key. Throws `TypeError` for
+   * a malformed key or a list past its cap, registering nothing. Over HTTP:
+   * `POST /v4/tim_native_emulator/register_custom_fields`.
+   */
+  registerCustomFields(fields: CustomFieldsRegistration): RegisteredCustomFields;
   /** Disconnects every client, stops listening and closes the database. Idempotent. */
   close(): Promise<void>;
   on(event: 'request', listener: (entry: RequestLogEntry) => void): this;
@@ -115,6 +141,12 @@ function validateOptions(o: EmulatorOptions): void {
   if (o.admins !== undefined && (!Array.isArray(o.admins) || o.admins.some((a) => typeof a !== 'string' || !a))) {
     throw new TypeError('admins must be an array of user ids');
   }
+  if (o.lenientCustomFields !== undefined && typeof o.lenientCustomFields !== 'boolean') {
+    throw new TypeError('lenientCustomFields must be a boolean');
+  }
+  if (o.customFields !== undefined && (typeof o.customFields !== 'object' || o.customFields === null || Array.isArray(o.customFields))) {
+    throw new TypeError('customFields must be an object: { profile?: string[], groupMember?: string[] }');
+  }
   const rate = o.restRateLimit;
   if (rate !== undefined && rate !== false && (typeof rate !== 'number' || !(rate > 0))) {
     throw new TypeError('restRateLimit must be a positive number or false');
@@ -130,6 +162,7 @@ class EmulatorServer extends EventEmitter implements Emulator {
 
   constructor(
     private readonly ctx: EmulatorContext,
+    private readonly groups: GroupStore,
     presence: PresenceHub,
     restHandler: RequestListener,
     limits: EmulatorLimits,
@@ -206,6 +239,10 @@ class EmulatorServer extends EventEmitter implements Emulator {
     });
   }
 
+  registerCustomFields(fields: CustomFieldsRegistration): RegisteredCustomFields {
+    return registerOrThrow(this.ctx.store, this.groups, fields);
+  }
+
   /** Starts listening; rejects when the address is taken. */
   listen(host: string, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -253,15 +290,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     secretKey: options.secretKey ?? DEV_SECRET_KEY,
     admins: options.admins ?? ['administrator'],
     restRateLimit: options.restRateLimit ?? 200,
+    lenientCustomFields: options.lenientCustomFields ?? false,
   };
   const log = options.log ?? ((): void => undefined);
   const db = openDatabase(options.dataFile ?? ':memory:');
   let emulator: EmulatorServer;
   try {
-    const store = new SqliteProfileStore(db);
+    const store = new SqliteProfileStore(db, { lenientCustomFields: config.lenientCustomFields ?? false });
+    const groups = new GroupStore(db);
+    if (options.customFields) registerOrThrow(store, groups, options.customFields);
     const presence = new PresenceHub(store);
     const ctx: EmulatorContext = { config, db, store, presence };
-    emulator = new EmulatorServer(ctx, presence, createRestHandler(ctx), limits);
+    emulator = new EmulatorServer(ctx, groups, presence, createRestHandler(ctx, groups), limits);
     await emulator.listen(options.host ?? '127.0.0.1', options.port ?? DEFAULT_EMULATOR_PORT);
   } catch (err) {
     db.close();
@@ -270,6 +310,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   log(`tim-native emulator listening on ${emulator.address} (SDKAppID ${config.sdkAppId})`);
   if (config.secretKey === DEV_SECRET_KEY) log(`development secret key: ${DEV_SECRET_KEY}`);
   return emulator;
+}
+
+/** Registers custom fields; a malformed key or a list past its cap is a `TypeError`. */
+function registerOrThrow(store: ProfileStore, groups: GroupStore, fields: CustomFieldsRegistration): RegisteredCustomFields {
+  try {
+    return registerCustomFields(store, groups, fields);
+  } catch (e) {
+    if (e instanceof CustomFieldError) throw new TypeError(`customFields.${e.kind}: ${e.message}`);
+    throw e;
+  }
 }
 
 function handleHttp(

@@ -8,8 +8,20 @@
 /** The 8 bytes a native client sends first. */
 export const PREFACE = Buffer.from('TIMEMU01', 'ascii');
 
-/** The protocol version this module speaks. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol version this module speaks. 2: HELLO carries the client's device identity and
+ * platform (docs/emulator-protocol.md, "Handshake"), and ops 10/11 (user-info subscriptions).
+ */
+export const PROTOCOL_VERSION = 2;
+
+/**
+ * Platforms a client may report in HELLO: the names of the service's multi-device login policy
+ * (Chat console, Login Settings: https://www.tencentcloud.com/document/product/1047/34419).
+ */
+export const PLATFORMS = ['Android', 'iPhone', 'iPad', 'Windows', 'Mac', 'Linux', 'Web'] as const;
+
+/** One of {@link PLATFORMS}. */
+export type Platform = (typeof PLATFORMS)[number];
 
 /** The largest frame length (the bytes after the length field) either side may send. */
 export const MAX_FRAME_LENGTH = 1024 * 1024;
@@ -35,6 +47,10 @@ export enum Op {
   Subscribe = 7,
   Unsubscribe = 8,
   Ping = 9,
+  /** `TIMSubscribeUserInfo` (version 2). */
+  SubscribeUserInfo = 10,
+  /** `TIMUnsubscribeUserInfo` (version 2). */
+  UnsubscribeUserInfo = 11,
 }
 
 /** Names of the operations, for logs. */
@@ -48,6 +64,8 @@ export const OP_NAMES: Readonly<Record<number, string>> = {
   7: 'SUBSCRIBE',
   8: 'UNSUBSCRIBE',
   9: 'PING',
+  10: 'SUBSCRIBE_USER_INFO',
+  11: 'UNSUBSCRIBE_USER_INFO',
 };
 
 /** Push events. */
@@ -65,6 +83,13 @@ export interface HelloFrame {
   version: number;
   sdkAppId: bigint;
   client: string;
+  /**
+   * Version 2: the device identity (the emulator client library derives it from the SDK data
+   * folder); `""` makes the connection a device of its own. Absent in version 1.
+   */
+  device?: string;
+  /** Version 2: the platform, one of {@link PLATFORMS}. Absent in version 1. */
+  platform?: string;
 }
 /** s->c: the handshake succeeded. */
 export interface WelcomeFrame {
@@ -173,11 +198,18 @@ export function encodeFrame(frame: Frame): Buffer {
   switch (frame.type) {
     case FrameType.Hello: {
       const client = utf8(frame.client);
-      return new FrameWriter(1 + 2 + 8 + 4 + client.length)
+      if (frame.version < 2) {
+        return new FrameWriter(1 + 2 + 8 + 4 + client.length).u8(frame.type).u16(frame.version).u64(frame.sdkAppId).str(client).done();
+      }
+      const device = utf8(frame.device ?? '');
+      const platform = utf8(frame.platform ?? '');
+      return new FrameWriter(1 + 2 + 8 + 4 + client.length + 4 + device.length + 4 + platform.length)
         .u8(frame.type)
         .u16(frame.version)
         .u64(frame.sdkAppId)
         .str(client)
+        .str(device)
+        .str(platform)
         .done();
     }
     case FrameType.Welcome:
@@ -269,9 +301,14 @@ export function decodeFrameBody(body: Buffer): Frame {
   const type = r.u8();
   let frame: Frame;
   switch (type) {
-    case FrameType.Hello:
-      frame = { type, version: r.u16(), sdkAppId: r.u64(), client: r.str() };
+    case FrameType.Hello: {
+      const version = r.u16();
+      const sdkAppId = r.u64();
+      const client = r.str();
+      // Version 1 ends here; the server refuses it after decoding (REFUSED, not a dropped socket).
+      frame = version < 2 ? { type, version, sdkAppId, client } : { type, version, sdkAppId, client, device: r.str(), platform: r.str() };
       break;
+    }
     case FrameType.Welcome:
       frame = { type, version: r.u16(), serverTimeMs: r.u64() };
       break;

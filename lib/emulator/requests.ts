@@ -8,8 +8,6 @@ import { Code, RequestError } from './codes';
 import type { ProfilePatch } from './context';
 import { CUSTOM_KEY_PREFIX } from './tim-json';
 
-/** At most this many ids per GET_PROFILES. */
-export const MAX_PROFILE_IDS = 100;
 /** At most this many ids per GET_STATUS. */
 export const MAX_STATUS_IDS = 500;
 /** At most this many ids per SUBSCRIBE. */
@@ -20,8 +18,6 @@ export const MAX_CUSTOM_STATUS_BYTES = 100;
 export const MAX_PROFILE_VALUE_BYTES = 500;
 /** Longest custom profile keyword (after the prefix), in bytes. */
 export const MAX_CUSTOM_KEYWORD_BYTES = 8;
-/** Distinct custom profile keys an app may use (the service's console default). */
-export const MAX_CUSTOM_KEYS = 20;
 
 /** Whether `id` is a valid user id: printable ASCII (0x20-0x7E), 1 to 32 bytes. */
 export function isValidUserId(id: string): boolean {
@@ -72,14 +68,20 @@ const GET_PROFILES_KEYS = new Set([
   'friendship_getprofilelist_param_force_update',
 ]);
 
-/** GET_PROFILES: `{identifier_array, force_update?}` -> the ids (1..100, deduplicated). */
+/**
+ * GET_PROFILES: `{identifier_array, force_update?}` -> the ids (at least one, deduplicated). No
+ * count cap: 100 ids per call is Tencent's recommendation, not a limit ("userIDList 建议一次最大 100
+ * 个，因为数量过多可能会导致数据包太大被后台拒绝，后台限制数据包最大为 1M", V2TIMManager getUsersInfo in
+ * Tencent's SDK reference). What bounds a call is the 1 MB frame: a larger request fails 9522 in the
+ * client, a larger answer is refused 9522 by the server.
+ */
 export function parseGetProfiles(text: string): string[] {
   const o = parseJson(text);
   if (!isObject(o)) throw invalid('expected an object');
   onlyKeys(o, GET_PROFILES_KEYS);
   const force = o['friendship_getprofilelist_param_force_update'];
   if (force !== undefined && typeof force !== 'boolean') throw invalid('force_update must be a boolean');
-  return idArray(o['friendship_getprofilelist_param_identifier_array'], 'identifier array', MAX_PROFILE_IDS);
+  return idArray(o['friendship_getprofilelist_param_identifier_array'], 'identifier array', Number.MAX_SAFE_INTEGER);
 }
 
 /** A status id list (GET_STATUS, SUBSCRIBE): a JSON array of ids. */
@@ -171,7 +173,7 @@ export function customKey(key: string): string {
   return CUSTOM_KEY_PREFIX + kw;
 }
 
-function customItems(v: unknown, knownKeys: () => ReadonlySet<string>): Record<string, string> {
+function customItems(v: unknown): Record<string, string> {
   if (!Array.isArray(v)) throw invalid('user_profile_item_custom_string_array must be an array');
   const custom: Record<string, string> = {};
   for (const item of v) {
@@ -186,20 +188,15 @@ function customItems(v: unknown, knownKeys: () => ReadonlySet<string>): Record<s
     }
     custom[full] = value;
   }
-  const inUse = knownKeys();
-  const all = new Set([...inUse, ...Object.keys(custom)]);
-  if (all.size > MAX_CUSTOM_KEYS && all.size > inUse.size) {
-    throw new RequestError(Code.INVALID_PROFILE, `the app may use at most ${MAX_CUSTOM_KEYS} custom profile keys`);
-  }
   return custom;
 }
 
 /**
  * MODIFY_PROFILE: an object of `user_profile_item_*` keys, at least one -> a patch. Shape and type
  * errors (unknown key, wrong type, enum out of range, empty object) are 6017; key and length
- * limits are 9001. `knownKeys` gives the custom keys the app already uses.
+ * limits are 9001. Whether the custom keys are registered is the store's check (40009, at write).
  */
-export function parseModifyProfile(text: string, knownKeys: () => ReadonlySet<string>): ProfilePatch {
+export function parseModifyProfile(text: string): ProfilePatch {
   const o = parseJson(text);
   if (!isObject(o)) throw invalid('expected an object');
   const entries = Object.entries(o);
@@ -207,7 +204,7 @@ export function parseModifyProfile(text: string, knownKeys: () => ReadonlySet<st
   let patch: ProfilePatch = {};
   for (const [key, value] of entries) {
     if (key === 'user_profile_item_custom_string_array') {
-      patch.custom = customItems(value, knownKeys);
+      patch.custom = customItems(value);
       continue;
     }
     const parse = Object.prototype.hasOwnProperty.call(ITEM_PARSERS, key) ? ITEM_PARSERS[key] : undefined;

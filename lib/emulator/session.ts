@@ -8,7 +8,7 @@ import { UserSigError, verifyUserSig } from '../usersig';
 import { Code, RequestError } from './codes';
 import type { EmulatorConfig, ProfileStore } from './context';
 import type { EmulatorLimits } from './limits';
-import type { PresenceClient, PresenceHub } from './presence';
+import type { ClientIdentity, PresenceClient, PresenceHub } from './presence';
 import { pushFrame } from './presence';
 import {
   encodeFrame,
@@ -17,9 +17,11 @@ import {
   FrameType,
   Op,
   OP_NAMES,
+  PLATFORMS,
   PROTOCOL_VERSION,
   PushEvent,
   type Frame,
+  type HelloFrame,
   type RequestFrame,
 } from './protocol';
 import {
@@ -32,6 +34,7 @@ import {
   parseSetStatus,
   parseUnsubscribe,
 } from './requests';
+import { MAX_SUBSCRIPTIONS } from './subscriptions';
 import { profileJson, statusJson } from './tim-json';
 
 /** One line of the emulator's request log. UserSigs and payloads are never included. */
@@ -76,6 +79,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Frames one connection may have handled before the others get a turn. */
 const FRAMES_PER_TURN = 16;
 
+/** A HELLO device identity: at most 64 printable ASCII characters without spaces, or `""`. */
+const DEVICE_PATTERN = /^[\x21-\x7e]{0,64}$/;
+
+/** Numbers the identities of connections that name no device (each is a device of its own). */
+let anonymousDevices = 0;
+
 /**
  * A native client's connection, from the bytes after the preface until it closes.
  *
@@ -90,6 +99,8 @@ export class Session implements PresenceClient {
   private readonly remote: string;
   private readonly limits: EmulatorLimits;
   private helloAppId: bigint | undefined;
+  /** From HELLO: who this connection is. */
+  private identity: ClientIdentity = { device: '', platform: '' };
   private sigTimer: NodeJS.Timeout | undefined;
   /** HELLO, then LOGIN deadline; idle deadline while logged in. */
   private stateTimer: NodeJS.Timeout | undefined;
@@ -215,7 +226,7 @@ export class Session implements PresenceClient {
 
   private handleFrame(frame: Frame): void {
     if (frame.type === FrameType.Hello && this.helloAppId === undefined) {
-      this.hello(frame.version, frame.sdkAppId);
+      this.hello(frame);
     } else if (frame.type === FrameType.Request && this.helloAppId !== undefined) {
       this.request(frame);
     } else {
@@ -223,15 +234,30 @@ export class Session implements PresenceClient {
     }
   }
 
-  private hello(version: number, sdkAppId: bigint): void {
-    if (version !== PROTOCOL_VERSION) {
-      this.send(encodeFrame({ type: FrameType.Refused, code: Code.INVALID_PARAMS, desc: 'unsupported protocol version' }));
-      this.socket.end();
+  private hello(frame: HelloFrame): void {
+    const platform = frame.platform ?? '';
+    const device = frame.device ?? '';
+    if (frame.version !== PROTOCOL_VERSION) {
+      this.refuse('unsupported protocol version');
       return;
     }
-    this.helloAppId = sdkAppId;
+    if (!(PLATFORMS as readonly string[]).includes(platform)) {
+      this.refuse(`unknown platform "${platform.slice(0, 32)}" (expected one of ${PLATFORMS.join(', ')})`);
+      return;
+    }
+    if (!DEVICE_PATTERN.test(device)) {
+      this.refuse('the device identity must be at most 64 printable ASCII characters without spaces');
+      return;
+    }
+    this.identity = { device: device !== '' ? device : `connection-${++anonymousDevices}`, platform };
+    this.helloAppId = frame.sdkAppId;
     this.armStateTimer(this.limits.loginTimeoutMs);
     this.send(encodeFrame({ type: FrameType.Welcome, version: PROTOCOL_VERSION, serverTimeMs: BigInt(Date.now()) }));
+  }
+
+  private refuse(desc: string): void {
+    this.send(encodeFrame({ type: FrameType.Refused, code: Code.INVALID_PARAMS, desc }));
+    this.socket.end();
   }
 
   private request(req: RequestFrame): void {
@@ -305,7 +331,7 @@ export class Session implements PresenceClient {
       case Op.GetProfiles:
         return ok(JSON.stringify(store.getProfiles(parseGetProfiles(a)).map(profileJson)));
       case Op.ModifyProfile: {
-        store.updateProfile(userId, parseModifyProfile(a, () => store.customKeys()));
+        store.updateProfile(userId, parseModifyProfile(a));
         return ok('', () => presence.profileChanged(userId));
       }
       case Op.GetStatus: {
@@ -322,10 +348,17 @@ export class Session implements PresenceClient {
         presence.subscribe(this, ids);
         return ok();
       }
-      default: {
+      case Op.Unsubscribe:
         presence.unsubscribe(this, parseUnsubscribe(a));
         return ok();
-      }
+      case Op.SubscribeUserInfo:
+        // TIMManager.h 6.3: the list holds 200, the earliest evicted; so does one call.
+        presence.subscribeInfo(this, parseIdList(a, MAX_SUBSCRIPTIONS));
+        return ok();
+      default:
+        // TIMManager.h 6.4: an empty or NULL list unsubscribes everyone.
+        presence.unsubscribeInfo(this, parseUnsubscribe(a));
+        return ok();
     }
   }
 
@@ -346,13 +379,14 @@ export class Session implements PresenceClient {
       throw new RequestError(err.code, err.message);
     }
     const current = this.userId;
+    if (current !== userId) presence.admit(userId, this.identity.device);
     if (current !== undefined) {
       this.clearSigTimer();
       if (current !== userId) presence.endLogin(this, 3);
     }
     if (current !== userId) {
       store.ensureAccount(userId);
-      presence.login(this, userId);
+      presence.login(this, userId, this.identity);
     }
     this.armSigTimer(expiresAtMs);
     this.armStateTimer(this.limits.idleTimeoutMs);

@@ -1,9 +1,18 @@
 /**
- * Accounts, profiles and custom profile fields in SQLite: the emulator's persistent state.
+ * Accounts, profiles, custom profile fields and their registration in SQLite: the emulator's
+ * persistent state.
  * @packageDocumentation
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { Code, RequestError } from './codes';
 import type { AddPermission, Gender, ProfilePatch, ProfileStore, StoredProfile } from './context';
+import { admitKeys, MAX_PROFILE_FIELDS, refusalText } from './custom-fields';
+
+/** Options of {@link SqliteProfileStore}. */
+export interface ProfileStoreOptions {
+  /** Register a custom key on its first write (up to 20) instead of refusing it. Not what the service does. */
+  lenientCustomFields?: boolean;
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -29,6 +38,11 @@ CREATE TABLE IF NOT EXISTS profile_custom (
   value   TEXT NOT NULL,
   PRIMARY KEY (user_id, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS profile_custom_keys (
+  key TEXT PRIMARY KEY
+);
+-- A data file from before registration existed: the keys it holds values for stay usable.
+INSERT OR IGNORE INTO profile_custom_keys (key) SELECT DISTINCT key FROM profile_custom ORDER BY key;
 `;
 
 interface ProfileRow {
@@ -73,12 +87,17 @@ export class SqliteProfileStore implements ProfileStore {
   private readonly customStmt: Statement<[string], CustomRow>;
   private readonly setCustomStmt: Statement<[string, string, string]>;
   private readonly customKeysStmt: Statement<[], { key: string }>;
+  private readonly registerKeyStmt: Statement<[string]>;
+  private readonly lenient: boolean;
+  /** The registered custom keys, once read. */
+  private keys: Set<string> | undefined;
   private readonly columnStmts: Map<string, Statement<[unknown, string]>>;
   private readonly ensureTx: (userId: string, nick: string, faceUrl: string) => boolean;
   private readonly updateTx: (userId: string, patch: ProfilePatch) => StoredProfile;
 
-  constructor(db: Database) {
+  constructor(db: Database, options: ProfileStoreOptions = {}) {
     db.exec(SCHEMA);
+    this.lenient = options.lenientCustomFields ?? false;
     this.hasStmt = db.prepare('SELECT 1 AS one FROM accounts WHERE user_id = ?');
     this.insertAccount = db.prepare('INSERT OR IGNORE INTO accounts (user_id, created_at) VALUES (?, ?)');
     this.insertProfile = db.prepare('INSERT INTO profiles (user_id, nick, face_url) VALUES (?, ?, ?)');
@@ -88,7 +107,8 @@ export class SqliteProfileStore implements ProfileStore {
       'INSERT INTO profile_custom (user_id, key, value) VALUES (?, ?, ?) ' +
         'ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value',
     );
-    this.customKeysStmt = db.prepare('SELECT DISTINCT key FROM profile_custom');
+    this.customKeysStmt = db.prepare('SELECT key FROM profile_custom_keys ORDER BY rowid');
+    this.registerKeyStmt = db.prepare('INSERT OR IGNORE INTO profile_custom_keys (key) VALUES (?)');
     this.columnStmts = new Map(
       COLUMNS.map(([, column]) => [column, db.prepare(`UPDATE profiles SET ${column} = ? WHERE user_id = ?`)]),
     );
@@ -99,6 +119,7 @@ export class SqliteProfileStore implements ProfileStore {
     });
     this.updateTx = db.transaction((userId: string, patch: ProfilePatch) => {
       if (!this.hasAccount(userId)) throw new Error(`no account "${userId}"`);
+      this.admitCustom(Object.keys(patch.custom ?? {}));
       for (const [field, column] of COLUMNS) {
         const value = patch[field];
         if (value !== undefined) this.columnStmts.get(column)!.run(value, userId);
@@ -151,6 +172,28 @@ export class SqliteProfileStore implements ProfileStore {
   }
 
   customKeys(): Set<string> {
-    return new Set(this.customKeysStmt.all().map((r) => r.key));
+    this.keys ??= new Set(this.customKeysStmt.all().map((r) => r.key));
+    return new Set(this.keys);
+  }
+
+  registerCustomKeys(keys: readonly string[]): void {
+    this.keys = undefined;
+    for (const key of keys) this.registerKeyStmt.run(key);
+  }
+
+  /**
+   * Refuses custom keys the app has not registered: 40009, the service's "资料字段的 Tag 不存在"
+   * (ERR_SVR_PROFILE_TAG_NOT_FOUND, TIMErrorCode.h), which the SDK passes on to the caller of
+   * TIMProfileModifySelfUserProfile. Lenient: registers them instead, and a key past the 20 per app
+   * is 9001 (ERR_SDK_FRIENDSHIP_INVALID_PROFILE_KEY).
+   */
+  private admitCustom(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const { refused, fresh } = admitKeys(this.customKeys(), keys, this.lenient, MAX_PROFILE_FIELDS);
+    if (refused) {
+      const code = refused.reason === 'unregistered' ? Code.PROFILE_TAG_NOT_FOUND : Code.INVALID_PROFILE;
+      throw new RequestError(code, refusalText(refused, 'custom profile field', MAX_PROFILE_FIELDS));
+    }
+    if (fresh.length > 0) this.registerCustomKeys(fresh);
   }
 }

@@ -65,6 +65,6 @@ export function statusJson(userId: string, s: UserStatus): TimUserStatusJson {
     user_status_identifier: userId,
     user_status_status_type: s.type,
     user_status_custom_status: s.custom,
-    user_status_online_devices: [],
+    user_status_online_devices: [...s.devices],
   };
 }

@@ -36,10 +36,22 @@ export interface AccountImportRequest {
 /** Response of `account_import`. */
 export type AccountImportResponse = RestResponseBase;
 
-/** `im_open_login_svc/multiaccount_import`: creates up to 100 accounts. */
-export interface MultiAccountImportRequest {
-  Accounts: string[];
+/** One account of the newer `multiaccount_import` format. */
+export interface MultiAccountImportItem {
+  /** <= 32 bytes of printable ASCII; an invalid one is listed in `FailAccounts`. */
+  UserID: string;
+  /** Nick (<= 500 bytes); set also when the account already exists. */
+  Nick?: string;
+  /** Avatar URL (<= 500 bytes); set also when the account already exists. */
+  FaceUrl?: string;
 }
+
+/**
+ * `im_open_login_svc/multiaccount_import`: creates up to 100 accounts. Both documented formats
+ * (https://cloud.tencent.com/document/product/269/4919): the older `Accounts` (UserIDs) and the
+ * newer `AccountList` (objects with nick and avatar); one of them per call.
+ */
+export type MultiAccountImportRequest = { Accounts: string[] } | { AccountList: MultiAccountImportItem[] };
 
 /** Response of `multiaccount_import`. */
 export interface MultiAccountImportResponse extends RestResponseBase {
@@ -132,7 +144,7 @@ export type GroupMsgFlag = 'AcceptAndNotify' | 'AcceptNotNotify' | 'Discard' | '
 /** How join requests are handled. */
 export type ApplyJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
 
-/** Member fields `MemberInfoFilter` can name. */
+/** Member fields `MemberInfoFilter` of `get_specified_group_member_info` can name (its mute field is `MuteUntil`). */
 export type GroupMemberInfoField =
   | 'Member_Account'
   | 'Role'
@@ -143,6 +155,13 @@ export type GroupMemberInfoField =
   | 'MuteUntil'
   | 'NameCard'
   | 'OnlineStatus';
+
+/**
+ * Member fields `MemberInfoFilter` of `get_group_member_info` can name: its mute field is
+ * `ShutUpUntil` (https://cloud.tencent.com/document/product/269/1617), where
+ * `get_specified_group_member_info` says `MuteUntil`.
+ */
+export type GroupMemberPageField = Exclude<GroupMemberInfoField, 'MuteUntil'> | 'ShutUpUntil';
 
 /** One custom field (group or member). */
 export interface AppDefinedDataItem {
@@ -240,10 +259,10 @@ export interface DestroyGroupRequest {
 /** Response of `destroy_group`. */
 export type DestroyGroupResponse = RestResponseBase;
 
-/** Filters shared by the member queries. */
-export interface GroupMemberFilters {
+/** Filters shared by the member queries; `F` is the query's field names. */
+export interface GroupMemberFilters<F extends string = GroupMemberInfoField> {
   /** Fields to return (`Member_Account` always is). Absent: all but `OnlineStatus`. */
-  MemberInfoFilter?: GroupMemberInfoField[];
+  MemberInfoFilter?: F[];
   /** Roles to return. Absent: all roles. */
   MemberRoleFilter?: GroupMemberRole[];
   /** Member custom keys to return. Absent: every key the app uses. */
@@ -280,20 +299,34 @@ export interface GetSpecifiedGroupMemberInfoResponse extends RestResponseBase {
   MemberList: GroupMemberInfo[];
 }
 
-/** `group_open_http_svc/get_group_member_info`: pages through all members. */
-export interface GetGroupMemberInfoRequest extends GroupMemberFilters {
+/**
+ * `group_open_http_svc/get_group_member_info`: pages through all members
+ * (https://cloud.tencent.com/document/product/269/1617). Community groups page with `Next` instead
+ * of `Offset`.
+ */
+export interface GetGroupMemberInfoRequest extends GroupMemberFilters<GroupMemberPageField> {
   GroupId: string;
-  /** Members per page (<= 6000); absent or 0: all. */
+  /** Members per page, at most 200 (100 recommended); absent or 0: all (the rest, with `Next`). */
   Limit?: number;
-  /** Members to skip, in join order. */
+  /** Members to skip, in join order. Not for Community groups. */
   Offset?: number;
+  /** Community groups only, and required there: `""` first, then the answer's `Next`. */
+  Next?: string;
 }
+
+/** One member in `get_group_member_info`'s answer: as {@link GroupMemberInfo}, the mute field named `ShutUpUntil`. */
+export type GroupMemberPageInfo = Omit<GroupMemberInfo, 'MuteUntil'> & {
+  /** 0: not muted; else the unix second the mute ends. */
+  ShutUpUntil?: number;
+};
 
 /** Response of `get_group_member_info`. */
 export interface GetGroupMemberInfoResponse extends RestResponseBase {
   /** Members in the group (before the role filter and paging). */
   MemberNum: number;
-  MemberList: GroupMemberInfo[];
+  MemberList: GroupMemberPageInfo[];
+  /** Community groups only: the `Next` of the following call; `""` once every member was returned. */
+  Next?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,11 +342,18 @@ export interface QueryOnlineStatusRequest {
   IsReturnCustomStatus?: 0 | 1;
 }
 
-/** One account's state. */
+/** Login state of an account: `Online`, `PushOnline` (offline push reachable) or `Offline`. */
+export type OnlineStatus = 'Online' | 'PushOnline' | 'Offline';
+
+/**
+ * One account's status. The field is `Status`, as on the current page
+ * (https://cloud.tencent.com/document/product/269/2566); `State` belonged to the retired
+ * `openim/querystate`.
+ */
 export interface OnlineStatusResult {
   To_Account: string;
-  State: 'Online' | 'PushOnline' | 'Offline';
-  Detail?: { Platform: string; Status: 'Online' | 'PushOnline' | 'Offline' }[];
+  Status: OnlineStatus;
+  Detail?: { Platform: string; Status: OnlineStatus }[];
   CustomStatus?: string;
 }
 

@@ -25,6 +25,8 @@ constexpr TimApiTable kTable = {
     SetSelfStatus,
     SubscribeUserStatus,
     UnsubscribeUserStatus,
+    SubscribeUserInfo,
+    UnsubscribeUserInfo,
     SetUserStatusChangedCallback,
     SetNetworkStatusListenerCallback,
     SetKickedOfflineCallback,

@@ -24,7 +24,7 @@ constexpr size_t kMaxInFlight = 1000;                  // then 9507, as the vend
 constexpr size_t kReadChunk = 65536;
 constexpr size_t kMaxReadPerWake = 4 * 1048576;  // keep writes and timers fair under floods
 
-const char kClientName[] = "tim-native-emulator/0.1";
+const char kClientName[] = "tim-native-emulator/0.2";
 
 }  // namespace
 
@@ -113,7 +113,8 @@ void Connection::Run() {
       Log("connect failed (%d): %s", code, error.c_str());
       events_.on_connect_failed(code, error);
       // Nothing listens there: a login waiting for this connection fails now, saying so, instead
-      // of retrying until its 5 s deadline (docs/emulator-protocol.md, "When the emulator is down").
+      // of retrying until its 5 s deadline (docs/emulator-protocol.md, "When the emulator is
+      // down").
       if (refused) {
         FailWaiting(kCodeConnectTimeout, "connection refused by " + options_.host + ":" +
                                              std::to_string(options_.port) +
@@ -189,7 +190,8 @@ bool Connection::Handshake(Clock::time_point deadline, int32_t* code, std::strin
                            uint64_t* server_time_ms) {
   reader_.Clear();
   writing_.assign(kPreface, kPrefaceSize);
-  writing_.append(EncodeHello(options_.sdk_app_id, kClientName));
+  writing_.append(
+      EncodeHello(options_.sdk_app_id, kClientName, options_.device, options_.platform));
   written_ = 0;
   bool closed = false;  // the peer closed or the socket failed; frames already read still count
   std::string io_error;

@@ -1,7 +1,8 @@
 // One emulator server connection and its network thread: connect, preface + HELLO/WELCOME
 // handshake, frame I/O, the table of outstanding requests, request deadlines, keep-alive, and
-// reconnect with backoff (200 ms doubling to 5 s) while the connection is needed. It knows nothing of TIM semantics: it reports
-// what happens through ConnectionEvents and completes requests through their Completion.
+// reconnect with backoff (200 ms doubling to 5 s) while the connection is needed. It knows nothing
+// of TIM semantics: it reports what happens through ConnectionEvents and completes requests through
+// their Completion.
 //
 // Threads: the network thread (started by Start) owns the socket. Send and Stop are called from
 // any other thread; they touch only the state under `mu_` and wake the network thread. Events
@@ -47,6 +48,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string host;
     uint16_t port = 0;
     uint64_t sdk_app_id = 0;
+    std::string device;    // HELLO: the device identity (device.h)
+    std::string platform;  // HELLO: the platform name (device.h)
   };
 
   Connection(Options options, ConnectionEvents events);

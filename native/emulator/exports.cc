@@ -57,6 +57,14 @@ TIM_EMULATOR_API int TIMUnsubscribeUserStatus(const char* json, TIMCommCallback 
                                               const void* user_data) {
   return emu::UnsubscribeUserStatus(json, cb, user_data);
 }
+TIM_EMULATOR_API int TIMSubscribeUserInfo(const char* json, TIMCommCallback cb,
+                                          const void* user_data) {
+  return emu::SubscribeUserInfo(json, cb, user_data);
+}
+TIM_EMULATOR_API int TIMUnsubscribeUserInfo(const char* json, TIMCommCallback cb,
+                                            const void* user_data) {
+  return emu::UnsubscribeUserInfo(json, cb, user_data);
+}
 TIM_EMULATOR_API void TIMSetUserStatusChangedCallback(TIMUserStatusChangedCallback cb,
                                                       const void* user_data) {
   emu::SetUserStatusChangedCallback(cb, user_data);
@@ -99,6 +107,8 @@ static_assert(std::is_same_v<decltype(&TIMGetUserStatus), TIMJsonCallFn>);
 static_assert(std::is_same_v<decltype(&TIMSetSelfStatus), TIMJsonCallFn>);
 static_assert(std::is_same_v<decltype(&TIMSubscribeUserStatus), TIMJsonCallFn>);
 static_assert(std::is_same_v<decltype(&TIMUnsubscribeUserStatus), TIMJsonCallFn>);
+static_assert(std::is_same_v<decltype(&TIMSubscribeUserInfo), TIMJsonCallFn>);
+static_assert(std::is_same_v<decltype(&TIMUnsubscribeUserInfo), TIMJsonCallFn>);
 static_assert(
     std::is_same_v<decltype(&TIMSetUserStatusChangedCallback), TIMSetUserStatusChangedCallbackFn>);
 static_assert(std::is_same_v<decltype(&TIMSetNetworkStatusListenerCallback),

@@ -90,12 +90,15 @@ size_t RequestFrameLength(size_t a_size, size_t b_size) {
   return 1 + 4 + 1 + 4 + a_size + 4 + b_size;
 }
 
-std::string EncodeHello(uint64_t sdk_app_id, const std::string& client) {
+std::string EncodeHello(uint64_t sdk_app_id, const std::string& client, const std::string& device,
+                        const std::string& platform) {
   std::string body;
   PutU8(&body, kFrameHello);
   PutU16(&body, kProtocolVersion);
   PutU64(&body, sdk_app_id);
   PutStr(&body, client);
+  PutStr(&body, device);
+  PutStr(&body, platform);
   return Framed(body);
 }
 

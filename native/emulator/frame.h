@@ -1,4 +1,4 @@
-// Encoding and decoding of the wire frames of docs/emulator-protocol.md (version 1): a u32
+// Encoding and decoding of the wire frames of docs/emulator-protocol.md (version 2): a u32
 // big-endian length, then a u8 type and the type's fields. Pure functions and one incremental
 // reader; no sockets, no threads.
 #ifndef TIM_NATIVE_EMULATOR_FRAME_H_
@@ -13,7 +13,8 @@ namespace tim_emulator {
 
 inline constexpr char kPreface[] = "TIMEMU01";  // 8 bytes, sent once before the first frame
 inline constexpr size_t kPrefaceSize = 8;
-inline constexpr uint16_t kProtocolVersion = 1;
+// 2: HELLO carries the device identity and the platform; ops 10 and 11.
+inline constexpr uint16_t kProtocolVersion = 2;
 // Largest value of a frame's length field (the bytes after the length itself).
 inline constexpr uint32_t kMaxFrameLength = 1048576;
 
@@ -36,6 +37,8 @@ enum Op : uint8_t {
   kOpSubscribe = 7,
   kOpUnsubscribe = 8,
   kOpPing = 9,
+  kOpSubscribeUserInfo = 10,    // protocol version 2
+  kOpUnsubscribeUserInfo = 11,  // protocol version 2
 };
 
 enum PushEvent : uint8_t {
@@ -63,7 +66,9 @@ struct ServerFrame {
 size_t RequestFrameLength(size_t a_size, size_t b_size);
 
 // Whole frames, length prefix included.
-std::string EncodeHello(uint64_t sdk_app_id, const std::string& client);
+// HELLO of version 2: the device identity and platform follow the client name.
+std::string EncodeHello(uint64_t sdk_app_id, const std::string& client, const std::string& device,
+                        const std::string& platform);
 std::string EncodeRequest(uint32_t id, uint8_t op, const std::string& a, const std::string& b);
 
 // Decodes one frame body (the bytes after the length). False when the body is truncated, has

@@ -31,7 +31,7 @@ ListenerSlots& Slots() {
 }
 
 template <typename Fn>
-void Store(Slot<Fn> ListenerSlots::* member, Fn cb, const void* user_data) {
+void Store(Slot<Fn> ListenerSlots::*member, Fn cb, const void* user_data) {
   ListenerSlots& s = Slots();
   std::lock_guard<std::mutex> lock(s.mu);
   (s.*member).cb = cb;
@@ -39,7 +39,7 @@ void Store(Slot<Fn> ListenerSlots::* member, Fn cb, const void* user_data) {
 }
 
 template <typename Fn>
-Slot<Fn> Load(Slot<Fn> ListenerSlots::* member) {
+Slot<Fn> Load(Slot<Fn> ListenerSlots::*member) {
   ListenerSlots& s = Slots();
   std::lock_guard<std::mutex> lock(s.mu);
   return s.*member;
@@ -48,7 +48,7 @@ Slot<Fn> Load(Slot<Fn> ListenerSlots::* member) {
 // Queues `invoke(slot)` for the callback thread. The slot is read there, when the event is
 // delivered, and called without the lock held (a listener may replace listeners).
 template <typename Fn, typename Invoke>
-void Emit(Slot<Fn> ListenerSlots::* member, Invoke invoke) {
+void Emit(Slot<Fn> ListenerSlots::*member, Invoke invoke) {
   PostCallback([member, invoke = std::move(invoke)] {
     Slot<Fn> slot = Load(member);
     if (slot.cb != nullptr) invoke(slot);

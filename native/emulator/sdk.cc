@@ -14,6 +14,7 @@
 
 #include "codes.h"
 #include "connection.h"
+#include "device.h"
 #include "dispatcher.h"
 #include "frame.h"
 #include "json.h"
@@ -46,6 +47,13 @@ struct SdkState {
   // Saved by TIMLogin while it is in flight (login.status Logining): a refused LOGIN changes
   // nothing on the server, so the client goes back to exactly this.
   LoginFields before_login;
+  // TIMGetLoginStatus follows the vendor (conformance: "login status timing"): TIMLogin returns
+  // with the status unchanged, and the SDK's own thread turns it to Logining when it takes the
+  // request. Here that thread is the callback thread; `login_seq` names the TIMLogin in flight and
+  // `login_taken` says the callback thread has taken it. Until then the status reported is
+  // `before_login`'s, while every decision (7501, 7502, 6014) already sees Logining.
+  uint64_t login_seq = 0;
+  bool login_taken = false;
 };
 
 SdkState& State() {
@@ -108,6 +116,12 @@ Completion DeliverCompletion(TIMCommCallback cb, const void* user_data) {
 
 // Caller holds s.mu.
 void ForgetLogin(SdkState& s) { s.login = LoginFields(); }
+
+// Caller holds s.mu. The login the application sees through TIMGetLoginStatus and
+// TIMGetLoginUserID (see SdkState::login_taken).
+const LoginFields& ReportedLogin(const SdkState& s) {
+  return s.login.status == kTIMLoginStatus_Logining && !s.login_taken ? s.before_login : s.login;
+}
 
 // --- Connection events: network thread, no lock held on entry. ----------------------------
 
@@ -287,14 +301,29 @@ int ResolveAddress(const char* json_sdk_config, std::string* address) {
   return TIM_SUCC;
 }
 
-// Shared body of the six JSON APIs (ops 3..8): the client's own checks, then the request.
+// The SDK data folder of TIMInit's config (kTIMSdkConfigConfigFilePath), which identifies the
+// device; "" when the config names none. Call after ResolveAddress accepted the config.
+std::string ConfigFolder(const char* json_sdk_config) {
+  std::string config = json_sdk_config != nullptr ? json_sdk_config : "";
+  JsonMember member;
+  if (config.find_first_not_of(" \t\r\n") == std::string::npos ||
+      !FindTopLevelMember(config, "sdk_config_config_file_path", &member) ||
+      member.kind != JsonMember::kString) {
+    return "";
+  }
+  return member.string_value;
+}
+
+// Shared body of the JSON APIs (ops 3..8, 10, 11): the client's own checks, then the request.
+// `not_login_json` is the json of the 6014 answer and, unless `not_initialized_json` is given, the
+// 6013 answer is "[]": what the vendor answers (conformance "basic").
 int JsonCall(uint8_t op, const char* json, TIMCommCallback cb, const void* user_data,
-             const char* not_login_json) {
+             const char* not_login_json, const char* not_initialized_json = "[]") {
   std::string payload = json != nullptr ? json : "";
   SdkState& s = State();
   std::lock_guard<std::mutex> lock(s.mu);
   if (!s.initialised) {
-    DeliverClientCode(cb, kCodeNotInitialized, "[]", user_data);
+    DeliverClientCode(cb, kCodeNotInitialized, not_initialized_json, user_data);
     return TIM_SUCC;
   }
   if (s.login.status != kTIMLoginStatus_Logined) {
@@ -326,6 +355,8 @@ int Init(uint64_t sdk_app_id, const char* json_sdk_config) {
     return TIM_ERR_PARAM;
   }
   options.sdk_app_id = sdk_app_id;
+  options.device = DeviceIdForFolder(ConfigFolder(json_sdk_config));
+  options.platform = PlatformName();
 
   std::lock_guard<std::mutex> lock(s.mu);
   uint64_t generation = ++s.generation;
@@ -445,6 +476,14 @@ int Login(const char* user_id, const char* user_sig, TIMCommCallback cb, const v
   s.login.status = kTIMLoginStatus_Logining;
   s.login.relogin_wanted = false;
   s.login.user_id = id;
+  uint64_t seq = ++s.login_seq;
+  s.login_taken = false;
+  // Callback thread, in order with every callback: before this login's own answer can run.
+  PostCallback([generation, seq] {
+    SdkState& st = State();
+    std::lock_guard<std::mutex> inner(st.mu);
+    if (generation == st.generation && seq == st.login_seq) st.login_taken = true;
+  });
   return TIM_SUCC;
 }
 
@@ -499,11 +538,12 @@ int GetLoginUserID(char* user_id_buffer) {
   SdkState& s = State();
   std::lock_guard<std::mutex> lock(s.mu);
   if (!s.initialised) return TIM_ERR_SDKUNINIT;
-  if (s.login.status != kTIMLoginStatus_Logined && s.login.status != kTIMLoginStatus_Logouting) {
+  const LoginFields& login = ReportedLogin(s);
+  if (login.status != kTIMLoginStatus_Logined && login.status != kTIMLoginStatus_Logouting) {
     return TIM_ERR_NOTLOGIN;
   }
-  size_t n = std::min<size_t>(s.login.user_id.size(), 127);
-  memcpy(user_id_buffer, s.login.user_id.data(), n);
+  size_t n = std::min<size_t>(login.user_id.size(), 127);
+  memcpy(user_id_buffer, login.user_id.data(), n);
   user_id_buffer[n] = '\0';
   return TIM_SUCC;
 }
@@ -511,7 +551,7 @@ int GetLoginUserID(char* user_id_buffer) {
 TIMLoginStatusValue GetLoginStatus(void) {
   SdkState& s = State();
   std::lock_guard<std::mutex> lock(s.mu);
-  return s.initialised ? s.login.status : kTIMLoginStatus_UnLogined;
+  return s.initialised ? ReportedLogin(s).status : kTIMLoginStatus_UnLogined;
 }
 
 // The vendor answers a profile query before login with an empty json, the others with "[]".
@@ -533,6 +573,14 @@ int SubscribeUserStatus(const char* json, TIMCommCallback cb, const void* user_d
 // NULL means "unsubscribe from everyone" and travels as "".
 int UnsubscribeUserStatus(const char* json, TIMCommCallback cb, const void* user_data) {
   return JsonCall(kOpUnsubscribe, json, cb, user_data, "[]");
+}
+// TIMManager.h 6.3 / 6.4; NULL (unsubscribe from everyone) travels as "" like above. The vendor
+// answers these two with an empty json before TIMInit (6013) and before login (6014).
+int SubscribeUserInfo(const char* json, TIMCommCallback cb, const void* user_data) {
+  return JsonCall(kOpSubscribeUserInfo, json, cb, user_data, "", "");
+}
+int UnsubscribeUserInfo(const char* json, TIMCommCallback cb, const void* user_data) {
+  return JsonCall(kOpUnsubscribeUserInfo, json, cb, user_data, "", "");
 }
 
 }  // namespace tim_emulator

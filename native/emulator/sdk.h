@@ -39,6 +39,8 @@ int GetUserStatus(const char* json, TIMCommCallback cb, const void* user_data);
 int SetSelfStatus(const char* json, TIMCommCallback cb, const void* user_data);
 int SubscribeUserStatus(const char* json, TIMCommCallback cb, const void* user_data);
 int UnsubscribeUserStatus(const char* json, TIMCommCallback cb, const void* user_data);
+int SubscribeUserInfo(const char* json, TIMCommCallback cb, const void* user_data);
+int UnsubscribeUserInfo(const char* json, TIMCommCallback cb, const void* user_data);
 
 }  // namespace tim_emulator
 

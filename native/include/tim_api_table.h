@@ -25,6 +25,9 @@ struct TimApiTable {
   TIMJsonCallFn TIMSetSelfStatus;
   TIMJsonCallFn TIMSubscribeUserStatus;
   TIMJsonCallFn TIMUnsubscribeUserStatus;
+  // TIMManager.h 6.3 / 6.4 (7.4+): profile-change subscriptions of non-friends.
+  TIMJsonCallFn TIMSubscribeUserInfo;
+  TIMJsonCallFn TIMUnsubscribeUserInfo;
   TIMSetUserStatusChangedCallbackFn TIMSetUserStatusChangedCallback;
   TIMSetNetworkStatusListenerCallbackFn TIMSetNetworkStatusListenerCallback;
   TIMSetKickedOfflineCallbackFn TIMSetKickedOfflineCallback;

@@ -49,8 +49,7 @@ typedef void (*TIMNetworkStatusListenerCallback)(TIMNetworkStatusValue status, i
 typedef void (*TIMKickedOfflineCallback)(const void* user_data);
 typedef void (*TIMUserSigExpiredCallback)(const void* user_data);
 typedef void (*TIMSelfInfoUpdatedCallback)(const char* json_user_profile, const void* user_data);
-typedef void (*TIMUserInfoChangedCallback)(const char* json_user_info_array,
-                                           const void* user_data);
+typedef void (*TIMUserInfoChangedCallback)(const char* json_user_info_array, const void* user_data);
 
 // Function pointer types of every entry point, used by the loader (dlsym / GetProcAddress)
 // and by the embedded emulator's table.
@@ -64,15 +63,15 @@ typedef int (*TIMLoginFn)(const char* user_id, const char* user_sig, TIMCommCall
 typedef int (*TIMLogoutFn)(TIMCommCallback cb, const void* user_data);
 typedef int (*TIMGetLoginUserIDFn)(char* user_id_buffer);  // buffer of at least 128 bytes
 typedef TIMLoginStatusValue (*TIMGetLoginStatusFn)(void);
-// Shared shape of the six JSON-in, callback-out API calls.
+// Shared shape of the JSON-in, callback-out API calls (the six profile and status calls, and
+// TIMSubscribeUserInfo / TIMUnsubscribeUserInfo).
 typedef int (*TIMJsonCallFn)(const char* json, TIMCommCallback cb, const void* user_data);
 typedef void (*TIMSetUserStatusChangedCallbackFn)(TIMUserStatusChangedCallback cb,
                                                   const void* user_data);
 typedef void (*TIMSetNetworkStatusListenerCallbackFn)(TIMNetworkStatusListenerCallback cb,
                                                       const void* user_data);
 typedef void (*TIMSetKickedOfflineCallbackFn)(TIMKickedOfflineCallback cb, const void* user_data);
-typedef void (*TIMSetUserSigExpiredCallbackFn)(TIMUserSigExpiredCallback cb,
-                                               const void* user_data);
+typedef void (*TIMSetUserSigExpiredCallbackFn)(TIMUserSigExpiredCallback cb, const void* user_data);
 typedef void (*TIMSetSelfInfoUpdatedCallbackFn)(TIMSelfInfoUpdatedCallback cb,
                                                 const void* user_data);
 typedef void (*TIMSetUserInfoChangedCallbackFn)(TIMUserInfoChangedCallback cb,

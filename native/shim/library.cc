@@ -33,6 +33,8 @@
   X(TIMSetSelfStatus)                    \
   X(TIMSubscribeUserStatus)              \
   X(TIMUnsubscribeUserStatus)            \
+  X(TIMSubscribeUserInfo)                \
+  X(TIMUnsubscribeUserInfo)              \
   X(TIMSetUserStatusChangedCallback)     \
   X(TIMSetNetworkStatusListenerCallback) \
   X(TIMSetKickedOfflineCallback)         \

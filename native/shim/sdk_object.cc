@@ -99,10 +99,10 @@ Napi::Value GetLoginStatus(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), Api(info).TIMGetLoginStatus());
 }
 
-// The six JSON-in, callback-out calls share one body.
+// The JSON-in, callback-out calls share one body.
 struct JsonApi {
   const char* name;
-  TIMJsonCallFn TimApiTable::* entry;
+  TIMJsonCallFn TimApiTable::*entry;
   bool empty_is_null;  // "" stands for the C API's NULL ("everyone")
 };
 
@@ -116,6 +116,11 @@ constexpr JsonApi kSubscribeUserStatus{"TIMSubscribeUserStatus",
                                        &TimApiTable::TIMSubscribeUserStatus, false};
 constexpr JsonApi kUnsubscribeUserStatus{"TIMUnsubscribeUserStatus",
                                          &TimApiTable::TIMUnsubscribeUserStatus, true};
+constexpr JsonApi kSubscribeUserInfo{"TIMSubscribeUserInfo", &TimApiTable::TIMSubscribeUserInfo,
+                                     false};
+// TIMManager.h 6.4: an empty or NULL list unsubscribes everyone.
+constexpr JsonApi kUnsubscribeUserInfo{"TIMUnsubscribeUserInfo",
+                                       &TimApiTable::TIMUnsubscribeUserInfo, true};
 
 template <const JsonApi& kApi>
 Napi::Value JsonCall(const Napi::CallbackInfo& info) {
@@ -183,6 +188,8 @@ Napi::Object NewRawSdk(Napi::Env env, Session& session) {
   Define<JsonCall<kSetSelfStatus>>(sdk, kSetSelfStatus.name, session);
   Define<JsonCall<kSubscribeUserStatus>>(sdk, kSubscribeUserStatus.name, session);
   Define<JsonCall<kUnsubscribeUserStatus>>(sdk, kUnsubscribeUserStatus.name, session);
+  Define<JsonCall<kSubscribeUserInfo>>(sdk, kSubscribeUserInfo.name, session);
+  Define<JsonCall<kUnsubscribeUserInfo>>(sdk, kUnsubscribeUserInfo.name, session);
   DefineListenerSetter<ListenerKind::kUserStatusChanged>(sdk, session);
   DefineListenerSetter<ListenerKind::kNetworkStatus>(sdk, session);
   DefineListenerSetter<ListenerKind::kKickedOffline>(sdk, session);

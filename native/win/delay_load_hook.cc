@@ -14,10 +14,9 @@
 // default (MinGW-w64 keeps that default in its own archive member, MSVC's delayimp.lib likewise).
 #ifdef _WIN32
 
-#include <windows.h>
-
 #include <delayimp.h>
 #include <string.h>
+#include <windows.h>
 
 namespace {
 

@@ -64,7 +64,9 @@ export type PeerMethod =
   | 'getUserStatus'
   | 'setSelfStatus'
   | 'subscribeUserStatus'
-  | 'unsubscribeUserStatus';
+  | 'unsubscribeUserStatus'
+  | 'subscribeUserInfo'
+  | 'unsubscribeUserInfo';
 
 /** The raw JSON functions the child can call with a verbatim string. */
 export type RawFunction =

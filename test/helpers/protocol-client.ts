@@ -32,10 +32,14 @@ export interface ReceivedPush {
 export interface ProtocolClientOptions {
   /** SDKAppID sent in HELLO (default 1400000000). */
   sdkAppId?: number | bigint;
-  /** Protocol version sent in HELLO (default 1). */
+  /** Protocol version sent in HELLO (default: the server's, 2). */
   version?: number;
   /** Client name sent in HELLO. */
   client?: string;
+  /** Device identity sent in HELLO (default `""`: the connection is a device of its own). */
+  device?: string;
+  /** Platform sent in HELLO (default `Linux`). */
+  platform?: string;
 }
 
 /** The server answered HELLO with REFUSED. */
@@ -121,6 +125,8 @@ export class ProtocolClient {
           version: options.version ?? PROTOCOL_VERSION,
           sdkAppId: BigInt(options.sdkAppId ?? 1400000000),
           client: options.client ?? 'tim-native-test-client/1',
+          device: options.device ?? '',
+          platform: options.platform ?? 'Linux',
         }),
       ]),
     );
@@ -173,6 +179,13 @@ export class ProtocolClient {
   /** UNSUBSCRIBE `ids`; omitted means `""` (everyone). */
   unsubscribe(ids?: string[] | string): Promise<ProtocolResponse> {
     return this.request(Op.Unsubscribe, ids === undefined ? '' : typeof ids === 'string' ? ids : JSON.stringify(ids));
+  }
+  subscribeUserInfo(ids: string[] | string): Promise<ProtocolResponse> {
+    return this.request(Op.SubscribeUserInfo, typeof ids === 'string' ? ids : JSON.stringify(ids));
+  }
+  /** UNSUBSCRIBE_USER_INFO `ids`; omitted means `""` (everyone). */
+  unsubscribeUserInfo(ids?: string[] | string): Promise<ProtocolResponse> {
+    return this.request(Op.UnsubscribeUserInfo, ids === undefined ? '' : typeof ids === 'string' ? ids : JSON.stringify(ids));
   }
   ping(): Promise<ProtocolResponse> {
     return this.request(Op.Ping);

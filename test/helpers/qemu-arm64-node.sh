@@ -1,7 +1,7 @@
 #!/bin/sh
 # `node` for linux-arm64 test children: the arm64 Node release under qemu-user, with the cross
 # compiler's arm64 sysroot as its root for libraries. There is no binfmt_misc here, so this script is
-# also what the children see as process.execPath (test/helpers/qemu-exec-path.js): a child that
+# also what the children see as process.execPath (test/helpers/exec-path.js): a child that
 # re-execs "node" (fork, spawn(process.execPath)) comes back here instead of exec'ing an arm64 file
 # the kernel cannot run. test/helpers/runtime-linux-arm64.ts sets the variables.
 #

@@ -7,9 +7,12 @@
 import { createServer, request as httpRequest, type RequestListener, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { EmulatorContext } from '../../lib/emulator/context';
+import type { CustomFieldsRegistration } from '../../lib/emulator/custom-fields';
 import { openDatabase } from '../../lib/emulator/db';
+import { GroupStore } from '../../lib/emulator/group-store';
 import { PresenceHub } from '../../lib/emulator/presence';
 import { createRestHandler } from '../../lib/emulator/rest-server';
+import { registerCustomFields } from '../../lib/emulator/rest-server/emulator-only';
 import { SqliteProfileStore } from '../../lib/emulator/store';
 import { RestClient, type RestClientOptions } from '../../lib/rest';
 import { genUserSig } from '../../lib/usersig';
@@ -23,6 +26,10 @@ export interface HarnessOptions {
   admins?: string[];
   /** Wraps the REST handler (e.g. to count requests or repair a fault mid-test). */
   wrap?: (handler: RequestListener) => RequestListener;
+  /** Custom fields registered as in the console (the suite registers what it uses). */
+  customFields?: CustomFieldsRegistration;
+  /** Register custom keys on first use (not what the service does). */
+  lenientCustomFields?: boolean;
 }
 
 /** A raw answer: the HTTP status and the parsed body. */
@@ -51,18 +58,22 @@ export interface Harness {
 /** Starts a harness on a free port. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const db = openDatabase(':memory:');
-  const store = new SqliteProfileStore(db);
+  const lenientCustomFields = options.lenientCustomFields ?? false;
+  const store = new SqliteProfileStore(db, { lenientCustomFields });
+  const groups = new GroupStore(db);
+  if (options.customFields) registerCustomFields(store, groups, options.customFields);
   const ctx: EmulatorContext = {
     config: {
       ...APP,
       admins: options.admins ?? ['administrator'],
       restRateLimit: options.restRateLimit ?? false,
+      lenientCustomFields,
     },
     db,
     store,
     presence: new PresenceHub(store),
   };
-  const handler = createRestHandler(ctx);
+  const handler = createRestHandler(ctx, groups);
   const server: Server = createServer(options.wrap ? options.wrap(handler) : handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

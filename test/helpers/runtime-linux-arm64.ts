@@ -4,7 +4,7 @@
  * package's prebuild prebuilds/linux-arm64/node.napi.node.
  *
  * Every child starts through test/helpers/qemu-arm64-node.sh, which is also its process.execPath
- * (preload test/helpers/qemu-exec-path.js): there is no binfmt_misc in this container, so a child
+ * (preload test/helpers/exec-path.js): there is no binfmt_misc in this container, so a child
  * that re-execs "node" must come back through qemu. With `isolate`, the launcher and so the whole
  * qemu process (and anything it starts) run inside `unshare -n`.
  */
@@ -17,7 +17,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const PREBUILD_DIR = path.join(ROOT, 'prebuilds', 'linux-arm64');
 const ADDON = path.join(PREBUILD_DIR, 'node.napi.node');
 const LAUNCHER = path.join(__dirname, 'qemu-arm64-node.sh');
-const EXEC_PATH_PRELOAD = path.join(__dirname, 'qemu-exec-path.js');
+const EXEC_PATH_PRELOAD = path.join(__dirname, 'exec-path.js');
 
 /** What scripts/prebuilds/linux-arm64.js `arm64Runtime()` returns. */
 interface Arm64Tools {

@@ -11,6 +11,9 @@
  *   starts a new wineserver there (Wine's sockets live in wineserver).
  * - node.exe under Wine cannot use Unix pipes as stdio (libuv: EBADF): `stdioPipes` is false and
  *   callers give it files.
+ * - A host process whose Node children must be Windows processes (the demo's orchestrator, which
+ *   needs the host's better-sqlite3) gets `hostParentEnv()`: its process.execPath becomes
+ *   test/helpers/wine-node.sh, which runs node.exe in the shared prefix with files for stdio.
  *
  * Paths: a Unix path such as /work/x.js means Z:\work\x.js to a Windows process whose current
  * directory is on Z: (Wine maps Z: to /), which is where a process started from a Unix directory
@@ -33,6 +36,8 @@ const toolchain = require('../../scripts/prebuilds/toolchain') as Toolchain;
 const TARGET = 'win32-x64';
 const PREBUILD_DIR = path.join(toolchain.ROOT, 'prebuilds', TARGET);
 const SESSION_SCRIPT = path.join(__dirname, 'wine-session.js');
+const LAUNCHER = path.join(__dirname, 'wine-node.sh');
+const EXEC_PATH_PRELOAD = path.join(__dirname, 'exec-path.js');
 /** Seconds the shared wineserver outlives its last client: children in one run reuse it. */
 const SERVER_PERSISTENCE_S = 30;
 /** What the apt packages of a clean machine provide. */
@@ -200,6 +205,21 @@ export const runtime: NodeRuntime = {
     }
   },
   emulatorLibrary: () => path.join(PREBUILD_DIR, 'tim_emulator.dll'),
+  hostParentEnv() {
+    const { command: wine, env: wineEnv } = wineCommand(ready().nodeExe, []);
+    // For node.exe only (the launcher sets it): the host parent may load the host's own build.
+    delete wineEnv.PREBUILDS_ONLY;
+    const preload = `--require ${JSON.stringify(EXEC_PATH_PRELOAD)}`;
+    const nodeOptions = process.env.NODE_OPTIONS ?? '';
+    return {
+      ...wineEnv,
+      TIM_WINE_LOADER: wine,
+      TIM_WINE_NODE_EXE: ready().nodeExe,
+      TIM_WINE_NODE_OPTIONS: nodeOptions,
+      TIM_EXEC_PATH: LAUNCHER,
+      NODE_OPTIONS: nodeOptions ? `${nodeOptions} ${preload}` : preload,
+    };
+  },
   nodeCommand(nodeArgv, { isolate }) {
     const s = ready();
     if (!isolate) return wineCommand(s.nodeExe, nodeArgv);

@@ -36,9 +36,9 @@ export interface NodeRuntime {
   emulatorLibrary(): string;
   /**
    * Environment for a Node process on the host whose own Node children (started with
-   * `process.execPath`: `fork`, `spawn`) must run on this runtime; absent when this runtime cannot
-   * run such children (for example without IPC channels). The demo uses it: its orchestrator needs
-   * the host's better-sqlite3, its client processes run here.
+   * `process.execPath`: `spawn`, and `fork` where the runtime has IPC channels) must run on this
+   * runtime; absent when this runtime cannot run such children. The demo uses it: its orchestrator
+   * needs the host's better-sqlite3, its client processes run here.
    */
   hostParentEnv?(): Record<string, string>;
 }

@@ -1,9 +1,11 @@
 /**
  * `im_open_login_svc`: `account_import` and `multiaccount_import`, over the profile store the
- * native clients use. Importing an existing account succeeds and leaves its profile as it is.
+ * native clients use. `account_import` of an existing account succeeds and leaves its profile as it
+ * is; `multiaccount_import`'s newer `AccountList` format updates the nick and avatar it gives.
  * @packageDocumentation
  */
 import { REST_APIS } from '../../rest/apis';
+import type { MultiAccountImportItem } from '../../rest/types';
 import { isValidAccountId } from '../../rest/validate/check';
 import { route, Route } from './env';
 
@@ -17,11 +19,22 @@ export const accountRoutes: Route[] = [
     return {};
   }),
   route(REST_APIS.multiAccountImport, (env, req) => {
-    const valid = req.Accounts.filter(isValidAccountId);
-    const FailAccounts = req.Accounts.filter((a) => !isValidAccountId(a));
+    const items: MultiAccountImportItem[] = 'Accounts' in req ? req.Accounts.map((UserID) => ({ UserID })) : req.AccountList;
+    const FailAccounts = items.filter((a) => !isValidAccountId(a.UserID)).map((a) => a.UserID);
+    const changed: string[] = [];
     env.ctx.db.transaction(() => {
-      for (const id of valid) env.ctx.store.ensureAccount(id);
+      for (const { UserID, Nick, FaceUrl } of items.filter((a) => isValidAccountId(a.UserID))) {
+        const init = { ...(Nick !== undefined ? { nick: Nick } : {}), ...(FaceUrl !== undefined ? { faceUrl: FaceUrl } : {}) };
+        // "When batch importing accounts, if an account already exists, it will be updated with the new
+        // parameters provided (user nickname, avatar URL, etc.)" (https://trtc.io/document/34954, the
+        // English page of 269/4919): an existing account gets the nick and avatar it is given.
+        if (!env.ctx.store.ensureAccount(UserID, init) && Object.keys(init).length > 0) {
+          env.ctx.store.updateProfile(UserID, init);
+          changed.push(UserID);
+        }
+      }
     })();
+    for (const id of new Set(changed)) env.ctx.presence.profileChanged(id);
     return { FailAccounts };
   }),
 ];

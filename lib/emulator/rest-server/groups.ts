@@ -13,9 +13,11 @@ import type {
   GroupMemberFilters,
   GroupMemberInfo,
   GroupMemberInfoField,
+  GroupMemberPageInfo,
   GroupType,
 } from '../../rest/types';
-import { GROUP_LIMITS, GroupCode, MEMBER_INFO_FIELDS } from '../../rest/validate/groups';
+import { GroupCode, MEMBER_INFO_FIELDS } from '../../rest/validate/groups';
+import { admitKeys, MAX_MEMBER_FIELDS, refusalText } from '../custom-fields';
 import type { NewMember, StoredGroup, StoredMember } from '../group-store';
 import type { RestEnv } from './env';
 import { route, Route } from './env';
@@ -73,13 +75,17 @@ function requireAccounts(env: RestEnv, accounts: Iterable<string>): void {
   }
 }
 
-/** Refuses custom data that would bring the app past its member custom keys. */
-function checkMemberKeys(env: RestEnv, items: readonly AppDefinedDataItem[]): void {
-  const known = new Set(env.groups.memberKeys());
-  const fresh = new Set(items.map((i) => i.Key).filter((k) => !known.has(k)));
-  if (known.size + fresh.size > GROUP_LIMITS.memberKeys) {
-    refuse(GroupCode.BadParameter, `at most ${GROUP_LIMITS.memberKeys} member custom keys per app`);
-  }
+/**
+ * Refuses member custom keys the app has not registered in the console ("首先要在 控制台 (功能配置 ->
+ * 群成员自定义字段) 配置用户自定义字段，然后再调用该接口进行设置", V2TIMSetGroupMemberInfo.customInfo in
+ * Tencent's SDK reference) with 10004. The documents give no code for this; 10004 ("参数非法") is
+ * the group service's parameter code. Lenient: returns the new keys to register (10004 past 5).
+ */
+function checkMemberKeys(env: RestEnv, items: readonly AppDefinedDataItem[]): string[] {
+  const lenient = env.ctx.config.lenientCustomFields ?? false;
+  const { refused, fresh } = admitKeys(env.groups.memberKeys(), items.map((i) => i.Key), lenient, MAX_MEMBER_FIELDS);
+  if (refused) refuse(GroupCode.BadParameter, refusalText(refused, 'group member custom field', MAX_MEMBER_FIELDS));
+  return fresh;
 }
 
 /**
@@ -154,6 +160,30 @@ function renderMember(
   return info;
 }
 
+/**
+ * Where a Community group's page starts. The page says "Community（社群）| 支持，使用 Next 字段分批获取"
+ * (https://cloud.tencent.com/document/product/269/1617): `Offset` is not taken (10004), `Next` is
+ * required, `""` the first time, then the previous answer's `Next`. The emulator's `Next` is the
+ * position of the next member in join order, as a decimal string; anything else is 10004.
+ */
+function communityStart(offset: number | undefined, next: string | undefined): number {
+  if (offset !== undefined) refuse(GroupCode.BadParameter, 'Community groups page with Next, not Offset');
+  if (next === undefined) refuse(GroupCode.BadParameter, 'Next is required for a Community group: "" first, then the previous answer\'s Next');
+  if (next === '') return 0;
+  if (!/^[1-9][0-9]{0,8}$/.test(next)) refuse(GroupCode.BadParameter, `Next ${JSON.stringify(next)} is not one this query answered`);
+  return Number(next);
+}
+
+/**
+ * A member as `get_group_member_info` answers it: the mute field is `ShutUpUntil` there
+ * (https://cloud.tencent.com/document/product/269/1617), `MuteUntil` in
+ * `get_specified_group_member_info`. Added last, in name order after `Role`.
+ */
+function toPageInfo(info: GroupMemberInfo): GroupMemberPageInfo {
+  const { MuteUntil, ...rest } = info;
+  return MuteUntil === undefined ? rest : { ...rest, ShutUpUntil: MuteUntil };
+}
+
 /** The group routes. */
 export const groupRoutes: Route[] = [
   route(REST_APIS.createGroup, (env, req) => {
@@ -171,7 +201,7 @@ export const groupRoutes: Route[] = [
     const av = req.Type === 'AVChatRoom';
     if (!av && initial.size + (owner ? 1 : 0) > max) refuse(GroupCode.GroupFull, `more than ${max} members`);
     const data = [...initial.values()].flatMap((m) => m.AppMemberDefinedData ?? []);
-    checkMemberKeys(env, data);
+    const freshKeys = checkMemberKeys(env, data);
     const now = env.now();
     const group: StoredGroup = {
       groupId: req.GroupId ?? newGroupId(env, req.Type),
@@ -190,6 +220,7 @@ export const groupRoutes: Route[] = [
       ...[...initial.values()].map((m) => ({ account: m.Member_Account, role: m.Role ?? 'Member', joinTime: now })),
     ];
     env.groups.transaction(() => {
+      env.groups.registerMemberKeys(freshKeys);
       env.groups.createGroup(group, req.AppDefinedData ?? [], members);
       for (const m of initial.values()) {
         if (m.AppMemberDefinedData) env.groups.setMemberData(group.groupId, m.Member_Account, m.AppMemberDefinedData);
@@ -229,9 +260,10 @@ export const groupRoutes: Route[] = [
     const m = env.groups.getMember(g.groupId, req.Member_Account);
     if (!m) refuse(GroupCode.NoPermission, `${req.Member_Account} is not a member of ${g.groupId}`);
     if (req.Role !== undefined && m.role === 'Owner') refuse(GroupCode.BadParameter, "the owner's role cannot change");
-    if (req.AppMemberDefinedData) checkMemberKeys(env, req.AppMemberDefinedData);
+    const freshKeys = req.AppMemberDefinedData ? checkMemberKeys(env, req.AppMemberDefinedData) : [];
     const muteUntil = req.MuteTime === undefined ? undefined : req.MuteTime === 0 ? 0 : env.now() + req.MuteTime;
     env.groups.transaction(() => {
+      env.groups.registerMemberKeys(freshKeys);
       env.groups.updateMember(g.groupId, m.account, {
         ...(req.Role !== undefined ? { role: req.Role } : {}),
         ...(req.MsgFlag !== undefined ? { msgFlag: req.MsgFlag } : {}),
@@ -251,12 +283,22 @@ export const groupRoutes: Route[] = [
 
   route(REST_APIS.getGroupMemberInfo, (env, req) => {
     const g = loadGroup(env, req.GroupId);
+    const community = g.type === 'Community';
+    const start = community ? communityStart(req.Offset, req.Next) : req.Offset ?? 0;
     const all = env.groups.listMembers(g.groupId, 0);
     const roles = req.MemberRoleFilter && new Set(req.MemberRoleFilter);
     const matching = roles ? all.filter((m) => roles.has(m.role)) : all;
-    const offset = req.Offset ?? 0;
-    const page = req.Limit ? matching.slice(offset, offset + req.Limit) : matching.slice(offset);
-    return { MemberNum: all.length, MemberList: renderMembers(env, g.groupId, page, { ...req, MemberRoleFilter: undefined }) };
+    const end = req.Limit ? start + req.Limit : matching.length;
+    const filters: GroupMemberFilters = {
+      ...(req.MemberInfoFilter ? { MemberInfoFilter: req.MemberInfoFilter.map((f) => (f === 'ShutUpUntil' ? 'MuteUntil' : f)) } : {}),
+      ...(req.AppDefinedDataFilter_GroupMember ? { AppDefinedDataFilter_GroupMember: req.AppDefinedDataFilter_GroupMember } : {}),
+    };
+    const MemberList = renderMembers(env, g.groupId, matching.slice(start, end), filters).map(toPageInfo);
+    return {
+      MemberNum: all.length,
+      MemberList,
+      ...(community ? { Next: end < matching.length ? String(end) : '' } : {}),
+    };
   }),
 
   route(REST_APIS.getSpecifiedGroupMemberInfo, (env, req) => {

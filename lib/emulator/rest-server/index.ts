@@ -16,8 +16,13 @@
  * - Member queries: accounts that are not members are left out; a present filter means exactly
  *   those (an empty `MemberInfoFilter` returns `Member_Account` only); without the custom-key
  *   filter every key the app ever used is returned, `""` when unset.
+ * - get_group_member_info's Community `Next` is the next member's position in join order, as a
+ *   decimal string (the service's is opaque); a `Next` it did not answer is 10004.
  * - add_group_member with an account never imported: 10019 for the whole call; modify on a
  *   non-member: 10007; removing or re-roling the owner: 10004.
+ * - Custom profile tags and member custom keys must be registered first (`custom-fields.ts`): an
+ *   unregistered profile tag is 40009 (portrait_set and portrait_get), an unregistered member key
+ *   10004 (create_group, modify_group_member_info), unless the emulator is lenient.
  * - portrait_get answers every asked tag, with defaults for unset ones; SDK add permission 0
  *   reads as `AllowType_Type_NeedConfirm`.
  * @packageDocumentation
@@ -32,16 +37,20 @@ import type { RestEnv } from './env';
 import { stringifyBody } from './json';
 import { ProfileExtras } from './profile-extras';
 import { ApiRateLimit } from './rate-limit';
-import { dispatch, failure, ResponseBody } from './router';
+import { dispatch, failure, ResponseBody, serviceOfUrl } from './router';
 
 /** Bodies larger than this are not even drained: the connection is closed. */
 const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES;
 
-/** Builds the REST request handler of one emulator; creates the group tables if needed. */
-export function createRestHandler(ctx: EmulatorContext): RequestListener {
+/**
+ * Builds the REST request handler of one emulator over `groups` (by default its own group store,
+ * creating the group tables if needed). Besides Tencent's calls it serves the emulator-only
+ * `tim_native_emulator/register_custom_fields` (`emulator-only.ts`).
+ */
+export function createRestHandler(ctx: EmulatorContext, groups: GroupStore = new GroupStore(ctx.db)): RequestListener {
   const env: RestEnv = {
     ctx,
-    groups: new GroupStore(ctx.db),
+    groups,
     extras: new ProfileExtras(ctx.db),
     now: () => Math.floor(Date.now() / 1000),
   };
@@ -54,7 +63,8 @@ export function createRestHandler(ctx: EmulatorContext): RequestListener {
         const address = checkRequestLine(ctx.config, sigs, req.method, req.url);
         body = dispatch(env, limit, address, () => parseBody(raw, truncated));
       } catch (e) {
-        body = e instanceof RestError ? failure(e.code, e.info) : failure(CommonCode.BadUrl, 'malformed request');
+        const service = serviceOfUrl(req.url);
+        body = e instanceof RestError ? failure(e.code, e.info, service) : failure(CommonCode.BadUrl, 'malformed request', service);
       }
       send(res, body);
     });
@@ -69,7 +79,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, done: (raw: Buffer,
     size += chunk.length;
     if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     else if (size > DRAIN_LIMIT_BYTES) {
-      send(res, failure(CommonCode.BadJson, `request body is larger than ${MAX_BODY_BYTES} bytes`), true);
+      send(res, failure(CommonCode.BadJson, `request body is larger than ${MAX_BODY_BYTES} bytes`, serviceOfUrl(req.url)), true);
       req.destroy();
     }
   });

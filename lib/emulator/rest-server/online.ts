@@ -23,7 +23,7 @@ export const onlineRoutes: Route[] = [
         continue;
       }
       const online = env.ctx.presence.isOnline(id);
-      const result: OnlineStatusResult = { To_Account: id, State: online ? 'Online' : 'Offline' };
+      const result: OnlineStatusResult = { To_Account: id, Status: online ? 'Online' : 'Offline' };
       if (req.IsNeedDetail === 1) result.Detail = online ? [{ Platform: NATIVE_PLATFORM, Status: 'Online' }] : [];
       if (req.IsReturnCustomStatus === 1) result.CustomStatus = env.ctx.presence.status(id).custom;
       QueryResult.push(result);

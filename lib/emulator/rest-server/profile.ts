@@ -8,7 +8,8 @@ import type { AddPermission, Gender, ProfilePatch, StoredProfile } from '../cont
 import { REST_APIS } from '../../rest/apis';
 import { refuse } from '../../rest/errors';
 import type { ProfileItem, ProfileTag, StandardProfileTag, PortraitUserProfile } from '../../rest/types';
-import { isStandardTag, PROFILE_LIMITS, ProfileCode } from '../../rest/validate/profile';
+import { isStandardTag, ProfileCode } from '../../rest/validate/profile';
+import { admitKeys, MAX_PROFILE_FIELDS, refusalText } from '../custom-fields';
 import type { RestEnv } from './env';
 import { route, Route } from './env';
 
@@ -77,7 +78,20 @@ function restValue(env: RestEnv, p: StoredProfile, tag: ProfileTag): string | nu
   return env.extras.get(p.userId, tag) ?? EXTRA_DEFAULTS[tag] ?? '';
 }
 
-/** Splits validated items into a store patch and extra tags. Checks the per-app custom tag limit. */
+/**
+ * Refuses custom tags the app has not registered (lenient: past 20 per app) with 40009, the
+ * service's "资料字段的 Tag 不存在" (ERR_SVR_PROFILE_TAG_NOT_FOUND, TIMErrorCode.h; portrait_set and
+ * portrait_get list it, https://cloud.tencent.com/document/product/269/1640): the console must
+ * declare a custom field before it is read or written (https://cloud.tencent.com/document/product/269/1500).
+ */
+function checkRegistered(env: RestEnv, tags: readonly string[]): void {
+  const custom = tags.filter((t) => !isStandardTag(t));
+  if (custom.length === 0) return;
+  const { refused } = admitKeys(env.ctx.store.customKeys(), custom, env.ctx.config.lenientCustomFields ?? false, MAX_PROFILE_FIELDS);
+  if (refused) refuse(ProfileCode.UnknownTag, refusalText(refused, 'custom profile field', MAX_PROFILE_FIELDS));
+}
+
+/** Splits validated items into a store patch and extra tags; refuses unregistered custom tags. */
 function toPatch(env: RestEnv, items: readonly ProfileItem[]): { patch: ProfilePatch; extras: ProfileItem[] } {
   const patch: Record<string, string | number> = {};
   const custom: Record<string, string> = {};
@@ -87,11 +101,7 @@ function toPatch(env: RestEnv, items: readonly ProfileItem[]): { patch: ProfileP
     else if (STORE_FIELDS[Tag]) patch[STORE_FIELDS[Tag]] = storeValue(STORE_FIELDS[Tag], Value);
     else extras.push({ Tag, Value });
   }
-  const known = env.ctx.store.customKeys();
-  const fresh = Object.keys(custom).filter((k) => !known.has(k));
-  if (fresh.length > 0 && known.size + fresh.length > PROFILE_LIMITS.customTags) {
-    refuse(ProfileCode.UnknownTag, `at most ${PROFILE_LIMITS.customTags} custom tags per app; ${fresh.join(', ')} would pass it`);
-  }
+  checkRegistered(env, Object.keys(custom));
   const full = patch as ProfilePatch;
   if (Object.keys(custom).length > 0) full.custom = custom;
   return { patch: full, extras };
@@ -112,6 +122,7 @@ export const profileRoutes: Route[] = [
     return { ErrorDisplay: '' };
   }),
   route(REST_APIS.portraitGet, (env, req) => {
+    if (!(env.ctx.config.lenientCustomFields ?? false)) checkRegistered(env, req.TagList);
     const UserProfileItem: PortraitUserProfile[] = [];
     const Fail_Account: string[] = [];
     for (const id of new Set(req.To_Account)) {

@@ -5,7 +5,7 @@
  */
 import { refuse } from '../errors';
 import type { AccountImportRequest, MultiAccountImportRequest } from '../types';
-import { accountField, accountList, asFields, isValidAccountId, str } from './check';
+import { accountField, accountList, asFields, isValidAccountId, list, objects, str } from './check';
 
 /** Account service codes. */
 export const AccountCode = {
@@ -32,8 +32,22 @@ export function validateAccountImport(body: unknown): AccountImportRequest {
   return { UserID, ...(Nick !== undefined ? { Nick } : {}), ...(FaceUrl !== undefined ? { FaceUrl } : {}) };
 }
 
-/** Validates `multiaccount_import`. Invalid ids are not refused: the service lists them in `FailAccounts`. */
+/**
+ * Validates `multiaccount_import` in either documented format
+ * (https://cloud.tencent.com/document/product/269/4919): the older `Accounts` (UserIDs) or the newer
+ * `AccountList` (objects with `UserID`, optional `Nick` and `FaceUrl`); exactly one of them, 1 to 100
+ * entries. Invalid ids are not refused: the service lists them in `FailAccounts`.
+ */
 export function validateMultiAccountImport(body: unknown): MultiAccountImportRequest {
   const o = asFields(body, P);
-  return { Accounts: accountList(o, 'Accounts', P, { required: true, nonEmpty: true, max: ACCOUNT_LIMITS.multiImport }) };
+  const rules = { required: true, nonEmpty: true, max: ACCOUNT_LIMITS.multiImport } as const;
+  if (o.Accounts !== undefined && o.AccountList !== undefined) refuse(P, 'give Accounts or AccountList, not both');
+  if (o.AccountList === undefined) return { Accounts: accountList(o, 'Accounts', P, rules) };
+  const AccountList = objects(list(o, 'AccountList', P, rules), 'AccountList', P).map((item) => {
+    const UserID = accountField(item, 'UserID', P);
+    const Nick = str(item, 'Nick', P, { maxBytes: ACCOUNT_LIMITS.nickBytes });
+    const FaceUrl = str(item, 'FaceUrl', P, { maxBytes: ACCOUNT_LIMITS.faceUrlBytes });
+    return { UserID, ...(Nick !== undefined ? { Nick } : {}), ...(FaceUrl !== undefined ? { FaceUrl } : {}) };
+  });
+  return { AccountList };
 }

@@ -17,6 +17,7 @@ import type {
   GetSpecifiedGroupMemberInfoRequest,
   GroupMemberFilters,
   GroupMemberInfoField,
+  GroupMemberPageField,
   GroupMemberRole,
   GroupMsgFlag,
   GroupType,
@@ -64,7 +65,8 @@ export const GROUP_LIMITS = {
   addMembers: 300,
   deleteMembers: 100,
   specifiedMembers: 50,
-  pageLimit: 6000,
+  /** `get_group_member_info`'s `Limit`: "不得超过200，建议100" (https://cloud.tencent.com/document/product/269/1617). */
+  pageLimit: 200,
   memberKeyBytes: 16,
   memberValueBytes: 64,
   /** Distinct member custom keys per app. */
@@ -92,6 +94,8 @@ export const MEMBER_INFO_FIELDS: readonly GroupMemberInfoField[] = [
   'NameCard',
   'OnlineStatus',
 ];
+/** Fields `get_group_member_info`'s `MemberInfoFilter` may name: `ShutUpUntil` where the other query says `MuteUntil`. */
+export const MEMBER_PAGE_FIELDS: readonly GroupMemberPageField[] = MEMBER_INFO_FIELDS.map((f) => (f === 'MuteUntil' ? 'ShutUpUntil' : f));
 const APPLY_JOIN_OPTIONS: readonly ApplyJoinOption[] = ['FreeAccess', 'NeedPermission', 'DisableApply'];
 const SETTABLE_ROLES = ['Admin', 'Member'] as const;
 
@@ -134,12 +138,12 @@ function memberData(o: Fields): AppDefinedDataItem[] | undefined {
   return customData(o, 'AppMemberDefinedData', GROUP_LIMITS.memberValueBytes, GROUP_LIMITS.memberKeys);
 }
 
-function filters(o: Fields): GroupMemberFilters {
-  const out: GroupMemberFilters = {};
+function filters<F extends string>(o: Fields, fields: readonly F[]): GroupMemberFilters<F> {
+  const out: GroupMemberFilters<F> = {};
   const info = list(o, 'MemberInfoFilter', P);
   if (info) {
     out.MemberInfoFilter = info.map((f) => {
-      if (!isOneOf(f, MEMBER_INFO_FIELDS)) refuse(P, `MemberInfoFilter: unknown field ${JSON.stringify(f)}`);
+      if (!isOneOf(f, fields)) refuse(P, `MemberInfoFilter: unknown field ${JSON.stringify(f)}`);
       return f;
     });
   }
@@ -172,7 +176,7 @@ export function validateGetSpecifiedGroupMemberInfo(body: unknown): GetSpecified
     max: GROUP_LIMITS.specifiedMembers,
     tooManyCode: GroupCode.TooManyAccounts,
   });
-  return { GroupId, Member_List_Account, ...filters(o) };
+  return { GroupId, Member_List_Account, ...filters(o, MEMBER_INFO_FIELDS) };
 }
 
 /** Validates `get_group_member_info`. */
@@ -181,11 +185,13 @@ export function validateGetGroupMemberInfo(body: unknown): GetGroupMemberInfoReq
   const GroupId = groupIdField(o);
   const Limit = uint(o, 'Limit', P, GROUP_LIMITS.pageLimit);
   const Offset = uint(o, 'Offset', P);
+  const Next = str(o, 'Next', P);
   return {
     GroupId,
     ...(Limit !== undefined ? { Limit } : {}),
     ...(Offset !== undefined ? { Offset } : {}),
-    ...filters(o),
+    ...(Next !== undefined ? { Next } : {}),
+    ...filters(o, MEMBER_PAGE_FIELDS),
   };
 }
 
