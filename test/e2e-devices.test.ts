@@ -11,6 +11,7 @@ import { startEmulator, type Emulator } from '../lib/emulator';
 import { skipOrFail } from './helpers/isolate';
 import { e2ePrerequisiteProblem, Peer, stopAllPeers } from './helpers/e2e-peer';
 import { ProtocolClient } from './helpers/protocol-client';
+import { testRuntime } from './helpers/runtime';
 
 const problem = e2ePrerequisiteProblem();
 const mode = skipOrFail('e2e-devices', problem);
@@ -21,8 +22,9 @@ if (mode === 'fail') {
   });
 }
 
-/** The platform the emulator client library reports: the OS it runs on. */
-const PLATFORM = process.platform === 'win32' ? 'Windows' : process.platform === 'darwin' ? 'Mac' : 'Linux';
+/** The platform the peers' emulator client library reports: the OS of the runtime they run on (node.exe under Wine is Windows). */
+const PEER_OS = testRuntime().name === 'host' ? process.platform : testRuntime().name.split('-')[0];
+const PLATFORM = PEER_OS === 'win32' ? 'Windows' : PEER_OS === 'darwin' ? 'Mac' : 'Linux';
 
 let emu: Emulator;
 const protocolClients: ProtocolClient[] = [];
