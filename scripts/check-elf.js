@@ -16,6 +16,7 @@
 //   - stripped: no .symtab, no debug sections.
 // Prints one line per file and every problem; exits 1 when any check fails.
 'use strict';
+const { reportChecks } = require('./check-report');
 const fs = require('fs');
 const path = require('path');
 const { expectedLibraryExports } = require('./check-macho');
@@ -296,22 +297,8 @@ function checkPrebuild(dir, target = path.basename(dir)) {
 }
 
 function main() {
-  let dirs = process.argv.slice(2);
-  if (dirs.length === 0) dirs = Object.keys(MACHINES).map((t) => path.join(ROOT, 'prebuilds', t));
-  let failed = 0;
-  for (const dir of dirs) {
-    for (const { file, problems } of checkPrebuild(path.resolve(dir))) {
-      const name = path.relative(process.cwd(), file);
-      if (problems.length === 0) {
-        console.log(`ok ${name}`);
-      } else {
-        failed++;
-        console.log(`FAIL ${name}`);
-        for (const p of problems) console.log(`  - ${p}`);
-      }
-    }
-  }
-  if (failed > 0) process.exit(1);
+  const dirs = process.argv.slice(2);
+  reportChecks(dirs.length > 0 ? dirs : Object.keys(MACHINES).map((t) => path.join(ROOT, 'prebuilds', t)), checkPrebuild);
 }
 
 if (require.main === module) main();

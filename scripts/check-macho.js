@@ -18,6 +18,7 @@
 //     the file: arm64 macOS kills a process that maps code with a missing or stale signature.
 // Prints one line per file and every problem; exits 1 when any check fails.
 'use strict';
+const { reportChecks } = require('./check-report');
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
@@ -320,25 +321,8 @@ function checkPrebuild(dir) {
 }
 
 function main() {
-  let dirs = process.argv.slice(2);
-  if (dirs.length === 0) {
-    const prebuilds = path.join(ROOT, 'prebuilds');
-    dirs = Object.keys(CPU_TYPES).map((t) => path.join(prebuilds, t));
-  }
-  let failed = 0;
-  for (const dir of dirs) {
-    for (const { file, problems } of checkPrebuild(path.resolve(dir))) {
-      const name = path.relative(process.cwd(), file);
-      if (problems.length === 0) {
-        console.log(`ok ${name}`);
-      } else {
-        failed++;
-        console.log(`FAIL ${name}`);
-        for (const p of problems) console.log(`  - ${p}`);
-      }
-    }
-  }
-  if (failed > 0) process.exit(1);
+  const dirs = process.argv.slice(2);
+  reportChecks(dirs.length > 0 ? dirs : Object.keys(CPU_TYPES).map((t) => path.join(ROOT, 'prebuilds', t)), checkPrebuild);
 }
 
 if (require.main === module) main();

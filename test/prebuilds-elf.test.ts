@@ -7,35 +7,19 @@
  * (`npm run prebuilds -- linux-x64 linux-arm64`), and shows on damaged copies, and on the host's own
  * g++ build, that it rejects what it should. Missing prebuilds skip locally and fail on CI.
  */
-import { spawnSync } from 'child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { skipOrFail } from './helpers/isolate';
+import { copyPrebuild as copyOf, describePrebuild, runCheck, type PrebuildChecks } from './helpers/prebuild-checks';
 
 const ROOT = path.join(__dirname, '..');
-const CHECKER = path.join(ROOT, 'scripts', 'check-elf.js');
+const CHECKS: PrebuildChecks = { kind: 'ELF', checker: path.join(ROOT, 'scripts', 'check-elf.js'), products: ['node.napi.node', 'libtim_emulator.so'] };
 const TARGETS = ['linux-x64', 'linux-arm64'] as const;
-const PRODUCTS = ['node.napi.node', 'libtim_emulator.so'];
+const PRODUCTS = CHECKS.products;
 const PT_GNU_STACK = 0x6474e551;
-
-interface CheckRun {
-  status: number | null;
-  stdout: string;
-}
-
-function check(...dirs: string[]): CheckRun {
-  const r = spawnSync(process.execPath, [CHECKER, ...dirs], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout + r.stderr };
-}
-
-/** A copy of a prebuild folder under `root`, named `name` (the checker reads the target from it). */
-function copyPrebuild(from: string, root: string, name: string): string {
-  const dir = path.join(root, name);
-  mkdirSync(dir, { recursive: true });
-  for (const product of PRODUCTS) copyFileSync(path.join(from, product), path.join(dir, product));
-  return dir;
-}
+const check = (...dirs: string[]): ReturnType<typeof runCheck> => runCheck(CHECKS, ...dirs);
+const copyPrebuild = (from: string, root: string, name: string): string => copyOf(CHECKS, from, root, name);
 
 /** Rewrites the NUL-terminated string `from` in `file` to `to` (no longer than `from`), once. */
 function patchString(file: string, from: string, to: string): void {
@@ -62,68 +46,36 @@ function makeStackExecutable(file: string): void {
   throw new Error(`${file} has no PT_GNU_STACK`);
 }
 
-for (const target of TARGETS) {
-  const dir = path.join(ROOT, 'prebuilds', target);
-  const missing = PRODUCTS.filter((p) => !existsSync(path.join(dir, p)));
-  const problem = missing.length > 0 ? `prebuilds/${target} lacks ${missing.join(', ')} (run \`npm run prebuilds -- ${target}\`)` : undefined;
-  const mode = skipOrFail(`ELF checks of ${target}`, problem);
-
-  if (mode === 'fail') {
-    describe(`ELF checks: ${target}`, () => {
-      test('prerequisites', () => {
-        throw new Error(`${problem} (CI=true: missing prerequisites fail)`);
-      });
-    });
-    continue;
-  }
-
-  (mode === 'skip' ? describe.skip : describe)(`ELF checks: ${target}`, () => {
-    let scratch = '';
-    beforeAll(() => {
-      scratch = mkdtempSync(path.join(tmpdir(), 'tim-elf-'));
-    });
-    afterAll(() => {
-      rmSync(scratch, { recursive: true, force: true });
-    });
-
-    test('the addon and the emulator library pass every check', () => {
-      const run = check(dir);
-      expect(run.stdout).toMatch(new RegExp(`^ok .*${target}/node\\.napi\\.node$`, 'm'));
-      expect(run.stdout).toMatch(new RegExp(`^ok .*${target}/libtim_emulator\\.so$`, 'm'));
-      expect(run.stdout).not.toMatch(/^FAIL/m);
-      expect(run.status).toBe(0);
-    });
-
-    test('a newer glibc version, a libstdc++ dependency or an executable stack is reported', () => {
-      const copy = copyPrebuild(dir, path.join(scratch, 'damaged'), target);
-      const addon = path.join(copy, 'node.napi.node');
-      const library = path.join(copy, 'libtim_emulator.so');
-      // The version name the addon's fcntl64 is bound to, read as a newer one.
-      patchString(addon, 'GLIBC_2.28', 'GLIBC_2.34');
-      // "libpthread.so.0" and "libstdc++.so.6" fit in the same bytes of the dynamic string table.
-      patchString(library, 'libpthread.so.0', 'libstdc++.so.6');
-      makeStackExecutable(library);
-      const run = check(copy);
-      expect(run.stdout).toMatch(/^FAIL .*node\.napi\.node\n {2}- needs glibc newer than 2\.28: GLIBC_2\.34$/m);
-      expect(run.stdout).toMatch(/^FAIL .*libtim_emulator\.so$/m);
-      expect(run.stdout).toMatch(/^ {2}- NEEDED libstdc\+\+\.so\.6: only glibc's own libraries may be /m);
-      expect(run.stdout).toMatch(/^ {2}- asks for an executable stack \(PT_GNU_STACK has PF_X\)$/m);
-      expect(run.status).toBe(1);
-    });
-
-    test('the other architecture, or the addon in place of the library, is rejected', () => {
-      const other = TARGETS.find((t) => t !== target) as string;
-      const copy = copyPrebuild(dir, path.join(scratch, 'swapped'), other);
-      copyFileSync(path.join(dir, 'node.napi.node'), path.join(copy, 'libtim_emulator.so'));
-      const run = check(copy);
-      expect(run.stdout).toMatch(/^FAIL .*node\.napi\.node\n {2}- machine \d+, expected /m);
-      expect(run.stdout).toMatch(/^ {2}- exports differ from exports\.cc: extra \[napi_register_module_v1/m);
-      expect(run.stdout).toMatch(/^ {2}- \d+ undefined symbols not bound to a glibc version: napi_/m);
-      expect(run.stdout).toMatch(/^ {2}- SONAME undefined, expected libtim_emulator\.so$/m);
-      expect(run.status).toBe(1);
-    });
+describePrebuild(CHECKS, TARGETS, ({ target, dir, scratch }) => {
+  test('a newer glibc version, a libstdc++ dependency or an executable stack is reported', () => {
+    const copy = copyPrebuild(dir, path.join(scratch(), 'damaged'), target);
+    const addon = path.join(copy, 'node.napi.node');
+    const library = path.join(copy, 'libtim_emulator.so');
+    // The version name the addon's fcntl64 is bound to, read as a newer one.
+    patchString(addon, 'GLIBC_2.28', 'GLIBC_2.34');
+    // "libpthread.so.0" and "libstdc++.so.6" fit in the same bytes of the dynamic string table.
+    patchString(library, 'libpthread.so.0', 'libstdc++.so.6');
+    makeStackExecutable(library);
+    const run = check(copy);
+    expect(run.stdout).toMatch(/^FAIL .*node\.napi\.node\n {2}- needs glibc newer than 2\.28: GLIBC_2\.34$/m);
+    expect(run.stdout).toMatch(/^FAIL .*libtim_emulator\.so$/m);
+    expect(run.stdout).toMatch(/^ {2}- NEEDED libstdc\+\+\.so\.6: only glibc's own libraries may be /m);
+    expect(run.stdout).toMatch(/^ {2}- asks for an executable stack \(PT_GNU_STACK has PF_X\)$/m);
+    expect(run.status).toBe(1);
   });
-}
+
+  test('the other architecture, or the addon in place of the library, is rejected', () => {
+    const other = TARGETS.find((t) => t !== target) as string;
+    const copy = copyPrebuild(dir, path.join(scratch(), 'swapped'), other);
+    copyFileSync(path.join(dir, 'node.napi.node'), path.join(copy, 'libtim_emulator.so'));
+    const run = check(copy);
+    expect(run.stdout).toMatch(/^FAIL .*node\.napi\.node\n {2}- machine \d+, expected /m);
+    expect(run.stdout).toMatch(/^ {2}- exports differ from exports\.cc: extra \[napi_register_module_v1/m);
+    expect(run.stdout).toMatch(/^ {2}- \d+ undefined symbols not bound to a glibc version: napi_/m);
+    expect(run.stdout).toMatch(/^ {2}- SONAME undefined, expected libtim_emulator\.so$/m);
+    expect(run.status).toBe(1);
+  });
+});
 
 // node-gyp with the machine's g++ (build/Release, what `npm install` compiles from source) links
 // libstdc++ dynamically: exactly what the prebuilds must not do, found by the same check.
