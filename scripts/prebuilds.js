@@ -38,19 +38,29 @@ function main() {
   const unknown = targets.filter((t) => !byTarget.has(t));
   if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')} (known: ${[...byTarget.keys()].join(', ')})`);
   const prebuilds = path.join(ROOT, 'prebuilds');
+  const failed = [];
   for (const target of targets) {
     const started = Date.now();
     const outDir = path.join(prebuilds, `.${target}.tmp`);
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.mkdirSync(outDir, { recursive: true });
     console.log(`prebuilds: building ${target}`);
-    byTarget.get(target).build(target, outDir);
+    try {
+      byTarget.get(target).build(target, outDir);
+    } catch (err) {
+      // The other targets still build: one broken toolchain should not hide the state of the rest.
+      console.error(`prebuilds: ${target} FAILED: ${err.message}`);
+      fs.rmSync(outDir, { recursive: true, force: true });
+      failed.push(target);
+      continue;
+    }
     const finalDir = path.join(prebuilds, target);
     fs.rmSync(finalDir, { recursive: true, force: true });
     fs.renameSync(outDir, finalDir);
     const files = fs.readdirSync(finalDir).map((f) => `${f} (${Math.round(fs.statSync(path.join(finalDir, f)).size / 1024)} KB)`);
     console.log(`prebuilds: ${target} done in ${((Date.now() - started) / 1000).toFixed(0)} s: ${files.join(', ')}`);
   }
+  if (failed.length > 0) throw new Error(`${failed.join(', ')} failed (see above)`);
 }
 
 try {

@@ -14,9 +14,13 @@
 // default (MinGW-w64 keeps that default in its own archive member, MSVC's delayimp.lib likewise).
 #ifdef _WIN32
 
-#include <delayimp.h>
 #include <string.h>
+
+// windows.h first: delayimp.h uses its types without including it (clang-format would sort them).
+// clang-format off
 #include <windows.h>
+#include <delayimp.h>
+// clang-format on
 
 namespace {
 
