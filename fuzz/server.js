@@ -178,10 +178,12 @@ function opPayload(rng, op) {
     }
     case 5:
     case 7:
+    case 10: // SUBSCRIBE_USER_INFO
       return ids(rng);
     case 6:
       return { user_status_custom_status: randomString(rng) };
     case 8:
+    case 11: // UNSUBSCRIBE_USER_INFO
       return rng.pick([null, [], ids(rng), '']);
     default:
       return '';
@@ -284,14 +286,25 @@ const str = (s) => {
   return Buffer.concat([u32(b.length), b]);
 };
 const framed = (body) => Buffer.concat([u32(body.length), body]);
-const hello = (version, appId, client) => framed(Buffer.concat([u8(1), u16(version), u64(appId), str(client)]));
+// Protocol version 2 (docs/emulator-protocol.md, "Handshake"): the device and platform follow the
+// client name; a version-1 HELLO ends after it (and is refused).
+const hello = (version, appId, client, device = 'fuzz-device', platform = 'Linux') =>
+  framed(Buffer.concat([u8(1), u16(version), u64(appId), str(client), ...(version >= 2 ? [str(device), str(platform)] : [])]));
 const request = (id, op, a, b) => framed(Buffer.concat([u8(0x10), u32(id), u8(op), str(a), str(b)]));
 
 function nativeCase(rng, sigs) {
   const parts = [];
   parts.push(rng.chance(0.93) ? Buffer.from('TIMEMU01') : rng.pick([Buffer.from('TIMEMU02'), Buffer.from('TIMEMU0'), rng.bytes(rng.int(9)), Buffer.from('GET / HTTP/1.1\r\n\r\n')]));
   if (rng.chance(0.95)) {
-    parts.push(hello(rng.chance(0.9) ? 1 : rng.pick([0, 2, 0xffff]), rng.chance(0.85) ? SDK_APP_ID : rng.pick([0, 1, -1, SDK_APP_ID + 1]), rng.chance(0.9) ? 'fuzz/1' : randomString(rng)));
+    parts.push(
+      hello(
+        rng.chance(0.9) ? 2 : rng.pick([0, 1, 3, 0xffff]),
+        rng.chance(0.85) ? SDK_APP_ID : rng.pick([0, 1, -1, SDK_APP_ID + 1]),
+        rng.chance(0.9) ? 'fuzz/2' : randomString(rng),
+        rng.chance(0.9) ? `device-${rng.int(4)}` : randomString(rng),
+        rng.chance(0.9) ? rng.pick(['Linux', 'Windows', 'Mac', 'iPhone', 'Android']) : randomString(rng),
+      ),
+    );
   }
   let id = rng.int(3);
   if (rng.chance(0.6)) {
@@ -300,9 +313,9 @@ function nativeCase(rng, sigs) {
   }
   const n = rng.int(9);
   for (let i = 0; i < n; i++) {
-    const op = rng.chance(0.9) ? 1 + rng.int(9) : rng.pick([0, 10, 0x7f, 0xff]);
+    const op = rng.chance(0.9) ? 1 + rng.int(11) : rng.pick([0, 12, 0x7f, 0xff]);
     if (rng.chance(0.05)) {
-      parts.push(rng.pick([hello(1, SDK_APP_ID, 'again'), framed(Buffer.concat([u8(rng.pick([0x02, 0x03, 0x11, 0x20, 0x00, 0xff])), rng.bytes(rng.int(20))]))]));
+      parts.push(rng.pick([hello(2, SDK_APP_ID, 'again'), framed(Buffer.concat([u8(rng.pick([0x02, 0x03, 0x11, 0x20, 0x00, 0xff])), rng.bytes(rng.int(20))]))]));
       continue;
     }
     const reqId = rng.chance(0.9) ? id++ : rng.pick([0, 0xffffffff, id - 1]);
@@ -367,7 +380,7 @@ function chunking(rng, size) {
  * before anything that ends the connection or waits for more bytes.
  */
 function expectedAnswers(bytes) {
-  const { decodeFrameBody } = require(path.join(root, 'lib/emulator/protocol.ts'));
+  const { decodeFrameBody, PLATFORMS, PROTOCOL_VERSION } = require(path.join(root, 'lib/emulator/protocol.ts'));
   if (bytes.length < 8 || bytes.subarray(0, 8).toString('latin1') !== 'TIMEMU01') return [];
   const ids = [];
   let pos = 8;
@@ -384,7 +397,11 @@ function expectedAnswers(bytes) {
     }
     pos += 4 + length;
     if (first) {
-      if (frame.type !== 0x01 || frame.version !== 1) return ids;
+      // A HELLO the server takes (lib/emulator/session.ts): the current version, a known platform,
+      // a device identity of at most 64 printable ASCII characters; anything else is REFUSED.
+      const accepted =
+        frame.type === 0x01 && frame.version === PROTOCOL_VERSION && PLATFORMS.includes(frame.platform) && /^[\x21-\x7e]{0,64}$/.test(frame.device);
+      if (!accepted) return ids;
       first = false;
     } else if (frame.type === 0x10) {
       ids.push(frame.id);
@@ -584,7 +601,7 @@ function runCase(port, c) {
 async function probe(port, sigs) {
   const native = {
     kind: 'native',
-    bytes: Buffer.concat([Buffer.from('TIMEMU01'), hello(1, SDK_APP_ID, 'probe'), request(1, 1, 'probe', sigs.probe), request(2, 9, '', '')]).toString('base64'),
+    bytes: Buffer.concat([Buffer.from('TIMEMU01'), hello(2, SDK_APP_ID, 'probe', 'probe-device', 'Linux'), request(1, 1, 'probe', sigs.probe), request(2, 9, '', '')]).toString('base64'),
     chunks: [],
   };
   const bytes = Buffer.from(native.bytes, 'base64');
