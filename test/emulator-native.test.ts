@@ -350,9 +350,11 @@ describeUnix('emulator client library (C ABI, loaded by path)', () => {
     link.hold();
     d.send(`twice 2 3 login alice ${emu.genUserSig('alice')}`);
     // As the vendor (conformance: login status timing): TIMLogin returns with the status
-    // unchanged; the library's thread turns it to Logining when it takes the request, which is
-    // before it answers the second TIMLogin 7501 (one callback thread, FIFO).
-    expect((await d.ret('TIMLogin')).status).toBe(UNLOGINED);
+    // unchanged, and the library's thread turns it to Logining when it takes the request. That
+    // thread may already have done so when the driver reads the status after TIMLogin returns (the
+    // vendor, too, was once seen Logining at 0 ms), so either is right there; what is certain is
+    // Logining by the time it answers the second TIMLogin 7501 (one callback thread, FIFO).
+    expect([UNLOGINED, LOGINING]).toContain((await d.ret('TIMLogin')).status);
     expect(await d.result(3)).toMatchObject({ code: 7501 });
     expect(await d.status()).toMatchObject({ status: LOGINING, userIdRet: -2, userId: '' });
     link.release();
