@@ -2,7 +2,8 @@
  * vendorLibraryPath(): the vendor library's path inside an installed im_electron_sdk, for every
  * platform, checked against the real package's layout (fetched into the cache by
  * scripts/fetch-vendor-sdk.js; nothing here loads a library) and against installed layouts made
- * in temporary folders.
+ * in temporary folders. SAFETY: only paths are computed here; no process of this suite loads any
+ * library (Tencent's only ever load under `unshare -n`, test/helpers/isolate.ts).
  */
 import { execFileSync } from 'child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';

@@ -145,7 +145,7 @@ if (mode === 'fail') {
     test('a missing library: the message names the file and the OS error (FormatMessageW text and number)', () => {
       const missing = resultNamed(run, 'missing') as { ok: boolean; message: string };
       expect(missing.ok).toBe(false);
-      const file = windowsPath(path.join(dir, 'no-such-folder', 'ImSDK.dll'));
+      const file = windowsPath(path.join(dir, 'no-such-folder', 'no-such-library.dll'));
       expect(missing.message.startsWith(`tim-native: cannot load ${file}: `)).toBe(true);
       expect(missing.message).toMatch(/: \S.* \(error 126\)$/);
     });
@@ -153,7 +153,7 @@ if (mode === 'fail') {
     test('a missing library with a non-ASCII path: the message carries the name intact', () => {
       const missing = resultNamed(run, 'missing-wide') as { ok: boolean; message: string };
       expect(missing.ok).toBe(false);
-      expect(missing.message).toContain(`${windowsPath(path.join(dir, WIDE_DIR))}\\нет-такого-ImSDK.dll: `);
+      expect(missing.message).toContain(`${windowsPath(path.join(dir, WIDE_DIR))}\\нет-такой-библиотеки.dll: `);
       expect(missing.message).toMatch(/\(error 126\)$/);
     });
   });

@@ -3,7 +3,10 @@
 // This file also prepares what running that build under qemu-user needs (test/helpers/runtime-linux-arm64.ts
 // uses `arm64Runtime()`): qemu, the arm64 sysroot of Debian's cross compiler (the glibc, libstdc++
 // and dynamic loader the arm64 `node` binary itself needs; the prebuild is not compiled with it),
-// the arm64 `node` binary, and an arm64 `libz.so.1` for Tencent's libImSDK_arm64.so.
+// the arm64 `node` binary, and an arm64 `libz.so.1` for Tencent's libImSDK_arm64.so. Nothing here
+// runs or loads any of it; the one process that loads the vendor library is a test child that
+// test/helpers/runtime-linux-arm64.ts starts as `unshare -n <launcher>` (the whole qemu process in
+// an empty network namespace).
 //
 // Why libz.so.1 comes from `apt-get download` + `dpkg-deb -x` into the cache, not from
 // `dpkg --add-architecture arm64 && apt-get install zlib1g:arm64`: the latter changes the machine for

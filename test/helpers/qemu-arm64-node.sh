@@ -7,6 +7,9 @@
 #
 # PREBUILDS_ONLY=1: node-gyp-build skips the host's build/Release (an x64 file) and loads
 # prebuilds/linux-arm64. LD_LIBRARY_PATH: the arm64 libz.so.1 that Tencent's libImSDK_arm64.so needs.
+# SAFETY: a child that loads Tencent's library is started as `unshare -n <this script>` by
+# runtime-linux-arm64.ts (isolate), so qemu and everything it runs are in an empty network
+# namespace; its own children (exec-path.js) stay inside it.
 # --jitless: V8's compilers emit code that qemu must translate again; interpreting only starts Node
 # in ~2.4 s instead of ~3.7 s and ran the 100,000-call stress child in 30 s instead of 45 s. It
 # changes how V8 runs JavaScript, not the addon or what it is called with. --no-expose-wasm: the
