@@ -22,6 +22,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import { createServer, type Server, type Socket } from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { isToken, readLines } from '../../lib/demo/channel';
 import { testRuntime } from './runtime';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'e2e-peer.js');
@@ -198,26 +199,19 @@ export class Peer {
         socket.destroy();
         return;
       }
-      socket.setEncoding('utf8');
-      let buffer = '';
       let proven = false;
-      socket.on('data', (chunk: string) => {
-        buffer += chunk;
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (!proven) {
-            if (line !== token || this.channel) {
-              socket.destroy();
-              return;
-            }
-            proven = true;
-            this.channel = socket;
-            socket.setNoDelay(true);
-          } else if (line.startsWith(PREFIX)) {
-            this.receive(JSON.parse(line.slice(PREFIX.length)) as Record<string, unknown>);
+      // The same line reader and token check as the demo's channel (lib/demo/channel.ts).
+      readLines(socket, (line) => {
+        if (!proven) {
+          if (!isToken(line, token) || this.channel) {
+            socket.destroy();
+            return;
           }
+          proven = true;
+          this.channel = socket;
+          socket.setNoDelay(true);
+        } else if (line.startsWith(PREFIX)) {
+          this.receive(JSON.parse(line.slice(PREFIX.length)) as Record<string, unknown>);
         }
       });
     });
